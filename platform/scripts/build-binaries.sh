@@ -43,4 +43,15 @@ build kwok sigs.k8s.io/kwok/cmd/kwok kwok
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   build kubernetes "k8s.io/kubernetes/cmd/$cmd" "$cmd" "$ldflags"
 done
+# KWOK ships its default behaviour (the "stages" kwokctl passes it) as YAML in its module: nodes
+# become Ready and keep a Lease, pods become Running/Ready, Job pods Succeeded, deletions finish.
+if [[ ! -f "$out/kwok-stages.yaml" ]]; then
+  kwok_dir="$(cd "$here/build/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+  for f in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+    pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    printf -- '---\n'
+    cat "$kwok_dir/kustomize/stage/$f.yaml"
+  done >"$out/kwok-stages.yaml.tmp"
+  mv "$out/kwok-stages.yaml.tmp" "$out/kwok-stages.yaml"
+fi
 log "binaries ready in $out"

@@ -1,6 +1,60 @@
 #!/usr/bin/env bash
 # Shared settings for the local platform scripts. Sourced, not run.
+#
+# A profile (`dev` for `./pilothouse up`, `test` for `./pilothouse test`) selects a state folder
+# and a port offset, so a developer's running platform and a test run never collide.
 PILOTHOUSE_CACHE="${PILOTHOUSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pilothouse}"
-PILOTHOUSE_STATE="${PILOTHOUSE_STATE:-$PILOTHOUSE_CACHE/state}"
-export PILOTHOUSE_CACHE PILOTHOUSE_STATE
-log() { printf '[platform %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+PILOTHOUSE_PROFILE="${PILOTHOUSE_PROFILE:-dev}"
+case "$PILOTHOUSE_PROFILE" in
+  dev) PORT_OFFSET=0 ;;
+  test) PORT_OFFSET=100 ;;
+  *) echo "unknown PILOTHOUSE_PROFILE '$PILOTHOUSE_PROFILE' (dev or test)" >&2; exit 2 ;;
+esac
+STATE="${PILOTHOUSE_STATE:-$PILOTHOUSE_CACHE/state/$PILOTHOUSE_PROFILE}"
+BIN="$PILOTHOUSE_CACHE/bin/current"
+ETCD_CLIENT_PORT=$((2379 + PORT_OFFSET))
+ETCD_PEER_PORT=$((2380 + PORT_OFFSET))
+APISERVER_PORT=$((6443 + PORT_OFFSET))
+CONTROLLER_MANAGER_PORT=$((10257 + PORT_OFFSET))
+SCHEDULER_PORT=$((10259 + PORT_OFFSET))
+KWOK_PORT=$((10247 + PORT_OFFSET))
+OIDC_PORT=$((5556 + PORT_OFFSET))
+DASHBOARD_PORT=$((3000 + PORT_OFFSET))
+OPERATOR_METRICS_PORT=$((8080 + PORT_OFFSET))
+export PILOTHOUSE_CACHE PILOTHOUSE_PROFILE STATE BIN
+
+log() { printf '[pilothouse %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# start_bg <name> <command...>: runs a command in the background with its own log and pid file.
+start_bg() {
+  local name="$1"; shift
+  mkdir -p "$STATE/logs" "$STATE/pids"
+  nohup setsid "$@" >"$STATE/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/pids/$name.pid"
+}
+
+# stop_bg <name>: stops what start_bg started (the whole process group), waiting up to 10 s.
+stop_bg() {
+  local name="$1" pidfile="$STATE/pids/$1.pid" pid
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+# wait_for <what> <seconds> <command...>: polls a command until it succeeds.
+wait_for() {
+  local what="$1" timeout="$2"; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      die "$what did not become ready within ${timeout}s (logs: $STATE/logs)"
+    fi
+    sleep 0.5
+  done
+}

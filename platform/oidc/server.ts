@@ -1,0 +1,83 @@
+/**
+ * The local OpenID provider (`oidc-provider`, OpenID Certified) that the dashboard logs users in
+ * with. Started by `./pilothouse up` and by the tests; demo users in platform/oidc/users.ts.
+ *
+ * @see https://github.com/panva/node-oidc-provider
+ */
+import { createServer } from "node:http";
+import Provider from "oidc-provider";
+import { readOidcEnv } from "./config";
+import { handleInteraction } from "./interactions";
+import { loadOrCreateKeys } from "./keys";
+import { findUser } from "./users";
+
+const env = readOidcEnv();
+const keys = loadOrCreateKeys(env.OIDC_KEYS_FILE);
+const redirectUris = env.OIDC_REDIRECT_URIS.split(",").map((s) => s.trim());
+
+const provider = new Provider(env.OIDC_ISSUER, {
+  clients: [
+    {
+      client_id: env.OIDC_CLIENT_ID,
+      client_secret: env.OIDC_CLIENT_SECRET,
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: redirectUris.map((u) => new URL(u).origin),
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
+  ],
+  jwks: { keys: [keys.jwk] },
+  cookies: { keys: keys.cookieKeys },
+  scopes: ["openid", "offline_access", "email", "profile", "groups"],
+  claims: {
+    email: ["email", "email_verified"],
+    profile: ["name", "preferred_username"],
+    groups: ["groups"],
+  },
+  // Put the scoped claims (email, groups) into the ID token itself, as Dex and Keycloak do, so
+  // that a relying party (and the apiserver's OIDC authenticator) can read them from there.
+  conformIdTokenClaims: false,
+  findAccount(_ctx, sub) {
+    const user = findUser(sub);
+    if (!user) return undefined;
+    return {
+      accountId: user.email,
+      claims: () => ({
+        sub: user.email,
+        email: user.email,
+        email_verified: true,
+        name: user.name,
+        preferred_username: user.email.split("@")[0],
+        groups: user.groups,
+      }),
+    };
+  },
+  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  ttl: {
+    AccessToken: env.OIDC_ACCESS_TOKEN_TTL,
+    IdToken: env.OIDC_ID_TOKEN_TTL,
+    RefreshToken: env.OIDC_REFRESH_TOKEN_TTL,
+    Grant: env.OIDC_REFRESH_TOKEN_TTL,
+    Session: env.OIDC_REFRESH_TOKEN_TTL,
+    Interaction: 600,
+  },
+});
+
+const callback = provider.callback();
+const port = Number(new URL(env.OIDC_ISSUER).port || 80);
+
+createServer((req, res) => {
+  handleInteraction(provider, req, res)
+    .then((handled) => {
+      if (!handled) callback(req, res);
+    })
+    .catch((error: unknown) => {
+      console.error("interaction failed", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("interaction failed");
+    });
+}).listen(port, "127.0.0.1", () => {
+  console.log(`OpenID provider listening at ${env.OIDC_ISSUER}`);
+});

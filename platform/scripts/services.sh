@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Everything above the control plane: manifests, identities, the OpenID provider, the operator and
+# the dashboard. Sourced by ./pilothouse after common.sh.
+
+kubectl_admin() { "$BIN/kubectl" --kubeconfig "$ADMIN_KUBECONFIG" "$@"; }
+
+# install_manifests: CRDs, RBAC and the demo namespace with its bindings.
+install_manifests() {
+  log "installing CRDs, RBAC and the demo namespace"
+  kubectl_admin apply --server-side --force-conflicts -f "$ROOT/deploy/crds" >/dev/null
+  kubectl_admin apply -f "$ROOT/deploy/rbac" >/dev/null
+  kubectl_admin apply -f "$ROOT/platform/manifests/demo-rbac.yaml" >/dev/null
+  kubectl_admin wait --for condition=Established --timeout 60s -f "$ROOT/deploy/crds" >/dev/null
+}
+
+# service_account_kubeconfig <name> <file>: a kubeconfig with a fresh token of a ServiceAccount in
+# pilothouse-system, for the same server as the admin kubeconfig.
+service_account_kubeconfig() {
+  local sa="$1" file="$2" server ca token
+  server="$(kubectl_admin config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.server}')"
+  ca="$(kubectl_admin config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')"
+  token="$(kubectl_admin create token "$sa" -n pilothouse-system --duration 720h)"
+  umask 077
+  cat >"$file" <<KC
+apiVersion: v1
+kind: Config
+clusters:
+- name: pilothouse
+  cluster:
+    server: $server
+    certificate-authority-data: $ca
+users:
+- name: $sa
+  user:
+    token: $token
+contexts:
+- name: pilothouse
+  context: { cluster: pilothouse, user: $sa }
+current-context: pilothouse
+KC
+}
+
+# write_env: secrets (once) and the env file every process and test reads.
+write_env() {
+  mkdir -p "$STATE"
+  if [[ ! -f "$STATE/secrets.env" ]]; then
+    umask 077
+    printf 'OIDC_CLIENT_SECRET=%s\nNEXTAUTH_SECRET=%s\n' \
+      "$(openssl rand -hex 24)" "$(openssl rand -base64 32)" >"$STATE/secrets.env"
+  fi
+  # shellcheck disable=SC1091
+  source "$STATE/secrets.env"
+  service_account_kubeconfig pilothouse-operator "$STATE/operator.kubeconfig"
+  service_account_kubeconfig pilothouse-dashboard "$STATE/dashboard.kubeconfig"
+  cat >"$STATE/env.sh" <<ENV
+# Written by ./pilothouse ($PILOTHOUSE_PROFILE profile). Source it to talk to this platform.
+export PILOTHOUSE_PROFILE=$PILOTHOUSE_PROFILE
+export KUBECONFIG=$ADMIN_KUBECONFIG
+export KUBECTL=$BIN/kubectl
+export PILOTHOUSE_OPERATOR_KUBECONFIG=$STATE/operator.kubeconfig
+export PILOTHOUSE_DASHBOARD_KUBECONFIG=$STATE/dashboard.kubeconfig
+export PILOTHOUSE_DEMO_NAMESPACE=demo
+export OIDC_ISSUER=http://127.0.0.1:$OIDC_PORT
+export OIDC_CLIENT_ID=pilothouse-dashboard
+export OIDC_CLIENT_SECRET=$OIDC_CLIENT_SECRET
+export NEXTAUTH_URL=http://localhost:$DASHBOARD_PORT
+export NEXTAUTH_SECRET=$NEXTAUTH_SECRET
+export PILOTHOUSE_DASHBOARD_URL=http://localhost:$DASHBOARD_PORT
+export PILOTHOUSE_OPERATOR_METRICS_PORT=$OPERATOR_METRICS_PORT
+ENV
+  chmod 600 "$STATE/env.sh"
+}
+
+start_oidc() {
+  stop_bg oidc
+  log "starting the OpenID provider at http://127.0.0.1:$OIDC_PORT"
+  (
+    source "$STATE/env.sh"
+    export OIDC_REDIRECT_URIS="$NEXTAUTH_URL/api/auth/callback/oidc"
+    export OIDC_KEYS_FILE="$STATE/oidc-keys.json"
+    export OIDC_ACCESS_TOKEN_TTL="${OIDC_ACCESS_TOKEN_TTL:-900}"
+    cd "$ROOT" && start_bg oidc node --import tsx platform/oidc/server.ts
+  )
+  wait_for "the OpenID provider" 60 curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"
+}
+
+start_operator() {
+  stop_bg operator
+  log "starting the operator"
+  (
+    source "$STATE/env.sh"
+    export KUBECONFIG="$PILOTHOUSE_OPERATOR_KUBECONFIG"
+    cd "$ROOT" && start_bg operator node --conditions=react-server --import tsx server/operator/main.ts
+  )
+  sleep 2
+  kill -0 "$(cat "$STATE/pids/operator.pid")" 2>/dev/null || die "the operator exited: $STATE/logs/operator.log"
+}
+
+build_dashboard() {
+  log "building the dashboard (next build)"
+  (cd "$ROOT" && source "$STATE/env.sh" && npx next build >"$STATE/logs/dashboard-build.log" 2>&1) ||
+    die "next build failed: $STATE/logs/dashboard-build.log"
+}
+
+start_dashboard() {
+  stop_bg dashboard
+  log "starting the dashboard at http://localhost:$DASHBOARD_PORT"
+  (
+    source "$STATE/env.sh"
+    cd "$ROOT" && start_bg dashboard npx next start -p "$DASHBOARD_PORT" -H 127.0.0.1
+  )
+  wait_for "the dashboard" 90 curl -s -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/"
+}
+
+stop_services() {
+  for s in dashboard operator oidc; do stop_bg "$s"; done
+}

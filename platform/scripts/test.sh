@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# ./pilothouse test: installs and starts what the tests need on the `test` profile (its own ports
+# and state, started fresh), runs every suite, stops everything, and prints one closing line.
+set -euo pipefail
+source "$ROOT/platform/scripts/common.sh"
+source "$ROOT/platform/scripts/deps.sh"
+source "$ROOT/platform/scripts/services.sh"
+RESULTS="$ROOT/.cache/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+failed_steps=()
+started=$SECONDS
+
+cleanup() {
+  stop_services
+  "$ROOT/platform/scripts/control-plane.sh" stop || true
+}
+trap cleanup EXIT
+
+# step <name> <command...>: runs one suite, records its outcome, never stops the run.
+step() {
+  local name="$1"; shift
+  log "── $name"
+  local t=$SECONDS
+  if (cd "$ROOT" && "$@"); then
+    log "── $name passed ($((SECONDS - t)) s)"
+  else
+    log "── $name FAILED ($((SECONDS - t)) s)"
+    failed_steps+=("$name")
+  fi
+}
+
+ensure_toolchains
+ensure_node_modules
+ensure_apt chromium chromium
+"$ROOT/platform/scripts/build-binaries.sh"
+"$ROOT/platform/scripts/control-plane.sh" reset
+"$ROOT/platform/scripts/control-plane.sh" start
+ADMIN_KUBECONFIG="$STATE/admin.kubeconfig"
+install_manifests
+write_env
+start_oidc
+source "$STATE/env.sh"
+
+step "lint" npm run --silent lint
+step "typecheck" npm run --silent typecheck
+step "generated CRDs are current" npm run --silent generate:check
+step "format" npm run --silent format:check
+step "unit tests" npx vitest run --project unit --reporter=default \
+  --reporter=json --outputFile.json="$RESULTS/unit.json"
+step "integration tests" npx vitest run --project integration --reporter=default \
+  --reporter=json --outputFile.json="$RESULTS/integration.json"
+
+start_operator
+build_dashboard
+start_dashboard
+step "end-to-end tests" env PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" \
+  npx playwright test --reporter=list,json
+
+log "test run took $((SECONDS - started)) s"
+node "$ROOT/platform/scripts/summarize-tests.mjs" "$RESULTS" "${failed_steps[@]}"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# ./pilothouse up: the whole product on the local platform (or on the cluster named by KUBECONFIG).
+set -euo pipefail
+source "$ROOT/platform/scripts/common.sh"
+source "$ROOT/platform/scripts/deps.sh"
+source "$ROOT/platform/scripts/services.sh"
+started=$SECONDS
+
+ensure_toolchains
+ensure_node_modules
+"$ROOT/platform/scripts/build-binaries.sh"
+mkdir -p "$STATE/logs"
+if [[ -n "${KUBECONFIG:-}" ]]; then
+  log "using the cluster of KUBECONFIG=$KUBECONFIG (no local control plane)"
+  ADMIN_KUBECONFIG="$KUBECONFIG"
+else
+  "$ROOT/platform/scripts/control-plane.sh" start
+  ADMIN_KUBECONFIG="$STATE/admin.kubeconfig"
+fi
+unset KUBECONFIG
+install_manifests
+write_env
+start_oidc
+start_operator
+build_dashboard
+start_dashboard
+source "$STATE/env.sh"
+
+cat <<TXT
+
+Pilothouse is up (in $((SECONDS - started)) s).
+
+  Dashboard:   $NEXTAUTH_URL
+  Log in as:   alice@pilothouse.dev / alice-demo   operator in namespace demo
+               bob@pilothouse.dev   / bob-demo     viewer in namespace demo
+               carol@pilothouse.dev / carol-demo   cluster admin
+               dana@pilothouse.dev  / dana-demo    operator in demo through her second group
+  kubectl:     source $STATE/env.sh && \$KUBECTL get mysqlclusters -A
+  Logs:        $STATE/logs/
+  Stop:        ./pilothouse down
+
+TXT
