@@ -8,8 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { findUser } from "./users";
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(uid: string, error?: string, login = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Pilothouse ID</title>
@@ -38,7 +37,10 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function send(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+  });
   res.end(html);
 }
 
@@ -62,9 +64,14 @@ export async function handleInteraction(
       send(res, 401, loginPage(details.uid, "Wrong email or password.", login));
       return true;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: user.email } }, {
-      mergeWithLastSubmission: false,
-    });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.email } },
+      {
+        mergeWithLastSubmission: false,
+      },
+    );
     return true;
   }
   if (details.prompt.name === "login") {
@@ -83,11 +90,18 @@ export async function handleInteraction(
     : new provider.Grant({ accountId, clientId });
   if (!grant) throw new Error(`grant ${details.grantId ?? ""} not found`);
   const missing = details.prompt.details;
-  if (Array.isArray(missing.missingOIDCScope)) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
-  if (Array.isArray(missing.missingOIDCClaims)) grant.addOIDCClaims(missing.missingOIDCClaims as string[]);
+  if (Array.isArray(missing.missingOIDCScope))
+    grant.addOIDCScope(missing.missingOIDCScope.join(" "));
+  if (Array.isArray(missing.missingOIDCClaims))
+    grant.addOIDCClaims(missing.missingOIDCClaims as string[]);
   const grantId = await grant.save();
-  await provider.interactionFinished(req, res, { consent: { grantId } }, {
-    mergeWithLastSubmission: true,
-  });
+  await provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    {
+      mergeWithLastSubmission: true,
+    },
+  );
   return true;
 }

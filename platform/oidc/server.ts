@@ -71,7 +71,8 @@ const port = Number(new URL(env.OIDC_ISSUER).port || 80);
 createServer((req, res) => {
   handleInteraction(provider, req, res)
     .then((handled) => {
-      if (!handled) callback(req, res);
+      // The provider's callback answers the request itself and settles when it is done.
+      if (!handled) return callback(req, res);
     })
     .catch((error: unknown) => {
       console.error("interaction failed", error);
