@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# One Apache Kafka 4.x node in KRaft combined mode (broker and controller, node.id 1) on loopback,
+# from the jars on Maven Central (platform/kafka/pom.xml), run with the machine's Java 17+.
+#   PLAINTEXT        127.0.0.1:$KAFKA_PORT       no authentication, principal User:ANONYMOUS, a
+#                                                 super user: the trusted internal listener
+#   SASL_PLAINTEXT   127.0.0.1:$KAFKA_SASL_PORT  SCRAM-SHA-512; ACLs apply (StandardAuthorizer)
+#   CONTROLLER       127.0.0.1:$KAFKA_CONTROLLER_PORT  the KRaft quorum
+# The super user `admin` and its password, the cluster ID and a ready-made client config are in
+# $STATE/kafka.env. Data is kept across stop/start; `reset` removes it.
+# Usage: kafka.sh start | stop | reset | status | tool <main class> [args...]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=platform/scripts/common.sh
+source "$here/scripts/common.sh"
+# shellcheck source=platform/scripts/deps.sh
+source "$here/scripts/deps.sh"
+POM="$here/kafka/pom.xml"
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$POM")"
+LIBS="$PILOTHOUSE_CACHE/kafka/$KAFKA_VERSION/libs"
+DIR="$STATE/kafka"
+ENV_FILE="$STATE/kafka.env"
+# Small on purpose: the machine has two cores and 24 GB shared by every service and test. Serial
+# GC and the C1 compiler alone start faster and burn less CPU than the server defaults.
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true}"
+
+java_bin() { if [[ -n "${JAVA_HOME:-}" ]]; then echo "$JAVA_HOME/bin/java"; else command -v java; fi; }
+
+# ensure_java: Kafka 4 brokers are compiled for Java 17 (class file version 61).
+ensure_java() {
+  ensure_apt java openjdk-17-jre-headless
+  local major
+  major="$("$(java_bin)" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java.specification.version = //p')"
+  ((${major%%.*} >= 17)) || die "Kafka $KAFKA_VERSION needs Java 17 or later, found $major"
+}
+
+# ensure_libs: the broker's runtime class path, copied by Maven once per pom content. Maven's
+# own repository lives in the cache too, so a second copy (new pom) downloads only what changed.
+ensure_libs() {
+  local stamp="$LIBS/.pom.sha256" want
+  want="$(sha256sum "$POM" | cut -d' ' -f1)"
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && return 0
+  ensure_apt mvn maven
+  log "resolving Apache Kafka $KAFKA_VERSION from Maven Central into $LIBS"
+  local start=$SECONDS
+  rm -rf "$LIBS.tmp"
+  mkdir -p "$PILOTHOUSE_CACHE/kafka"
+  mvn -q -B -f "$POM" -Dmaven.repo.local="$PILOTHOUSE_CACHE/maven" -Dstyle.color=never \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" \
+    >"$PILOTHOUSE_CACHE/kafka/mvn.log" 2>&1 || die "mvn failed: $PILOTHOUSE_CACHE/kafka/mvn.log"
+  echo "$want" >"$LIBS.tmp/.pom.sha256"
+  rm -rf "$LIBS"
+  mv "$LIBS.tmp" "$LIBS"
+  log "Kafka jars ready ($(find "$LIBS" -name '*.jar' | wc -l) jars) in $((SECONDS - start))s"
+}
+
+# tool <main class> [args...]: runs one of Kafka's command-line tools from the cached jars (the
+# bin/*.sh wrappers come only with the binary distribution, which is not on Maven Central).
+tool() {
+  local main="$1"; shift
+  "$(java_bin)" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dlog4j2.configurationFile="$here/kafka/log4j2-tools.properties" -Dlog4j2.shutdownHookEnabled=false \
+    -cp "$LIBS/*" "$main" "$@"
+}
+
+# write_config: secrets and cluster ID are generated once per profile and kept, like a cluster's.
+write_config() {
+  mkdir -p "$DIR/data"
+  if [[ ! -f "$ENV_FILE" ]]; then
+    (umask 077 && printf 'KAFKA_ADMIN_PASSWORD=%s\nKAFKA_CLUSTER_ID=%s\n' \
+      "$(openssl rand -hex 16)" "$(tool kafka.tools.StorageTool random-uuid)" >"$ENV_FILE")
+  fi
+  # shellcheck disable=SC1090
+  source "$ENV_FILE"
+  cat >"$DIR/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+controller.listener.names=CONTROLLER
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+# ANONYMOUS is who the PLAINTEXT and CONTROLLER listeners see, the broker itself included.
+super.users=User:admin;User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
+log.dirs=$DIR/data
+# The operator creates topics; a typo in a test must not create one silently.
+auto.create.topics.enable=false
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=2
+num.recovery.threads.per.data.dir=1
+PROPS
+  (umask 077 && cat >"$DIR/admin-sasl.properties" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$KAFKA_ADMIN_PASSWORD";
+PROPS
+  )
+}
+
+# format_storage: once, with the admin's SCRAM credential in the first metadata records, so the
+# SASL listener accepts it from the very first start (there is no other way in before that).
+format_storage() {
+  [[ -f "$DIR/data/meta.properties" ]] && return 0
+  log "formatting KRaft storage (cluster ID $KAFKA_CLUSTER_ID)"
+  tool kafka.tools.StorageTool format --config "$DIR/server.properties" \
+    --cluster-id "$KAFKA_CLUSTER_ID" \
+    --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" >"$DIR/format.log" 2>&1 ||
+    die "formatting failed: $DIR/format.log"
+}
+
+# ready: both client listeners accept connections and the broker said it finished starting.
+ready() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_SASL_PORT") 2>/dev/null &&
+    (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null &&
+    grep -q "Kafka Server started" "$STATE/logs/kafka.log"
+}
+
+running() { [[ -f "$STATE/pids/kafka.pid" ]] && kill -0 "$(cat "$STATE/pids/kafka.pid")" 2>/dev/null; }
+
+start() {
+  ensure_java
+  ensure_libs
+  if running && ready; then
+    log "Kafka ($PILOTHOUSE_PROFILE) already running on 127.0.0.1:$KAFKA_PORT"
+    return 0
+  fi
+  stop_bg kafka
+  write_config
+  format_storage
+  log "starting Kafka $KAFKA_VERSION (KRaft, node 1) on 127.0.0.1:$KAFKA_PORT and :$KAFKA_SASL_PORT"
+  local start=$SECONDS
+  # shellcheck disable=SC2086 # the option strings are lists of words
+  start_bg kafka "$(java_bin)" $KAFKA_HEAP_OPTS $KAFKA_JVM_OPTS \
+    -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" \
+    -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties"
+  wait_for kafka 120 ready
+  write_env
+  log "Kafka ready in $((SECONDS - start))s: bootstrap 127.0.0.1:$KAFKA_PORT (PLAINTEXT), 127.0.0.1:$KAFKA_SASL_PORT (SCRAM-SHA-512, user admin); see $ENV_FILE"
+}
+
+# write_env: what tests read. Keeps the generated secrets, adds the addresses.
+write_env() {
+  (umask 077 && cat >"$ENV_FILE" <<ENV
+KAFKA_ADMIN_PASSWORD=$KAFKA_ADMIN_PASSWORD
+KAFKA_CLUSTER_ID=$KAFKA_CLUSTER_ID
+KAFKA_VERSION=$KAFKA_VERSION
+KAFKA_ADMIN_USER=admin
+KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT
+KAFKA_ADMIN_CLIENT_CONFIG=$DIR/admin-sasl.properties
+KAFKA_LIBS=$LIBS
+ENV
+  )
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop_bg kafka; log "Kafka ($PILOTHOUSE_PROFILE) stopped" ;;
+  reset) stop_bg kafka; rm -rf "$DIR" "$ENV_FILE"; log "Kafka data of $PILOTHOUSE_PROFILE removed" ;;
+  status) if running && ready; then echo "kafka 127.0.0.1:$KAFKA_PORT running"; else echo "kafka not running"; fi ;;
+  tool) shift; [[ $# -ge 1 ]] || die "usage: $0 tool <main class> [args...]"; ensure_libs; tool "$@" ;;
+  *) echo "usage: $0 start | stop | reset | status | tool <main class> [args...]" >&2; exit 2 ;;
+esac
