@@ -10,7 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=platform/scripts/common.sh
 source "$here/scripts/common.sh"
 
-key="$(cat "$here"/build/*/go.mod "$here"/build/*/go.sum "$here/scripts/build-binaries.sh" | sha256sum | cut -c1-16)"
+key="$(cat "$here"/build/{kubernetes,etcd,kwok}/go.{mod,sum} "$here/scripts/build-binaries.sh" | sha256sum | cut -c1-16)"
 out="$PILOTHOUSE_CACHE/bin/$key"
 mkdir -p "$out"
 ln -sfn "$out" "$PILOTHOUSE_CACHE/bin/current"
