@@ -5,7 +5,12 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: { "@": root },
+    alias: {
+      "@": root,
+      // Vitest runs in Vite's SSR environment, which ignores `conditions` below for packages in
+      // node_modules; point server-only at its react-server build (an empty module) directly.
+      "server-only": `${root}node_modules/server-only/empty.js`,
+    },
     // Lets modules under server/ keep `import "server-only"` and still load in tests.
     conditions: ["react-server"],
   },

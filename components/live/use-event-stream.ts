@@ -1,0 +1,90 @@
+"use client";
+
+import { useEffect, useReducer, useRef } from "react";
+import { StreamErrorEventSchema, WATCH_EVENT } from "@/lib/api/watch-events";
+import { initialLiveState, liveReducer, type LiveState } from "./live-state";
+
+/** Backoff of reconnects after the stream was closed for good, in milliseconds. */
+const RETRY_INITIAL_MS = 2_000;
+const RETRY_MAX_MS = 30_000;
+
+export interface EventStreamOptions {
+  /** Open the stream only when true (e.g. once the initial list has arrived). */
+  enabled: boolean;
+  /** The stream is reopened when this changes (namespace, name). */
+  streamKey: string;
+  /** The stream URL, resuming after `lastEventId` when there is one. */
+  url: (lastEventId: string | undefined) => string;
+  /** Listeners by event name; `event.lastEventId` is the event's resourceVersion. */
+  handlers: Record<string, (event: MessageEvent<string>) => void>;
+}
+
+/**
+ * Keeps an EventSource open and reports whether the view is live. The browser reconnects by
+ * itself after a dropped connection (sending `Last-Event-ID`); when the stream is closed for
+ * good (an HTTP error, or the server's `stream-error` event) this hook reopens it with backoff
+ * from the last event's id.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
+ */
+export function useEventStream(options: EventStreamOptions): LiveState {
+  const [state, dispatch] = useReducer(liveReducer, initialLiveState);
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+  const { enabled, streamKey } = options;
+
+  useEffect(() => {
+    if (!enabled) return;
+    let source: EventSource | undefined;
+    let lastEventId: string | undefined;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryMs = RETRY_INITIAL_MS;
+
+    const giveUp = (reason?: string) => {
+      source?.close();
+      dispatch({ type: "closed", at: Date.now(), reason });
+      retryTimer = setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    };
+    function connect() {
+      const es = new EventSource(latest.current.url(lastEventId));
+      source = es;
+      es.onopen = () => {
+        retryMs = RETRY_INITIAL_MS;
+        dispatch({ type: "open", at: Date.now() });
+      };
+      es.onerror = () => {
+        if (es.readyState === EventSource.CLOSED) giveUp();
+        else dispatch({ type: "interrupted", at: Date.now() });
+      };
+      for (const name of Object.keys(latest.current.handlers)) {
+        es.addEventListener(name, (event: MessageEvent<string>) => {
+          if (event.lastEventId) lastEventId = event.lastEventId;
+          latest.current.handlers[name]?.(event);
+        });
+      }
+      es.addEventListener(WATCH_EVENT.streamError, (event: MessageEvent<string>) => {
+        const parsed = StreamErrorEventSchema.safeParse(safeJson(event.data));
+        giveUp(parsed.success ? parsed.data.error.message : "The live stream stopped.");
+      });
+    }
+    connect();
+    return () => {
+      clearTimeout(retryTimer);
+      source?.close();
+    };
+  }, [enabled, streamKey]);
+
+  return state;
+}
+
+/** `JSON.parse` that yields `undefined` instead of throwing. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

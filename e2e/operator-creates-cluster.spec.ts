@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { alice, DEMO_NAMESPACE } from "./demo-users";
+import { deleteMySQLCluster } from "./kube-admin";
+import { ClusterListPage } from "./pages/cluster-list-page";
+import { CreateClusterPage } from "./pages/create-cluster-page";
+import { signIn } from "./pages/sign-in-flow";
+
+const name = `e2e-${Date.now().toString(36)}`;
+
+test.afterAll(async () => {
+  await deleteMySQLCluster(DEMO_NAMESPACE, name);
+});
+
+test("an operator creates a cluster with the form and watches it become Ready, live", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  const list = new ClusterListPage(page);
+  await list.goto(DEMO_NAMESPACE);
+  await list.expectLive();
+  await expect(list.createButton).toBeEnabled();
+
+  // A marker on the window: if the page reloads, it is gone.
+  await page.evaluate(() => {
+    (window as unknown as { noReload: boolean }).noReload = true;
+  });
+
+  await list.createButton.click();
+  const form = new CreateClusterPage(page);
+  await expect(form.field("Namespace")).toHaveValue(DEMO_NAMESPACE);
+
+  // Browser-side validation with the CRD's schema: field-level errors, nothing sent.
+  await form.fill({ name: "Not_A_Name", replicas: "12", storageSize: "ten" });
+  await form.submit();
+  await expect(form.fieldMessage("Name")).toContainText("lower case alphanumeric");
+  await expect(form.fieldMessage("Replicas")).toContainText("must be at most 9");
+  await expect(form.fieldMessage("Storage size")).toContainText("must be a quantity");
+
+  await form.fill({ name, replicas: "1", storageSize: "1Gi" });
+  await form.submit();
+
+  // Back on the list: the cluster appears, then the operator brings it to Ready — all pushed
+  // over the watch stream, without a reload.
+  await expect(page).toHaveURL(/\/mysqlclusters\?namespace=/);
+  await expect(list.row(name)).toBeVisible();
+  await expect(list.ready(name)).toHaveText("True", { timeout: 90_000 });
+  await expect(list.phase(name)).toHaveText("Ready");
+  await expect(list.replicas(name)).toHaveText("1/1");
+  await list.expectLive();
+  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(
+    true,
+  );
+
+  // The detail page: spec, status and the conditions table.
+  await list.row(name).getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name, level: 1 })).toBeVisible();
+  await expect(page.getByTestId("detail-phase")).toHaveText("Ready");
+  await expect(page.getByTestId("condition-Ready")).toContainText("True");
+
+  // A server-side refusal lands on its field: the name is taken (409 AlreadyExists).
+  await page.goto(`/mysqlclusters/new?namespace=${DEMO_NAMESPACE}`);
+  await form.fill({ name, replicas: "1", storageSize: "1Gi" });
+  await form.submit();
+  await expect(form.fieldMessage("Name")).toContainText("a cluster with this name exists");
+});
+
+test("the API validates bodies itself and answers 422 with field paths", async ({ page }) => {
+  await signIn(page, alice);
+  const response = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    data: { metadata: { name: "x" }, spec: { replicas: 12, storage: { size: "1Gi" } } },
+  });
+  expect(response.status()).toBe(422);
+  const body = (await response.json()) as { error: { code: string; causes: { field?: string }[] } };
+  expect(body.error.code).toBe("Invalid");
+  expect(body.error.causes.map((c) => c.field)).toContain("spec.replicas");
+});

@@ -1,0 +1,40 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The MySQL clusters list page. */
+export class ClusterListPage {
+  readonly createButton: Locator;
+  readonly disabledReason: Locator;
+  readonly liveStatus: Locator;
+
+  constructor(private readonly page: Page) {
+    this.createButton = page.getByRole("button", { name: "Create MySQL cluster" });
+    this.disabledReason = page.getByTestId("create-disabled-reason");
+    this.liveStatus = page.getByTestId("live-status");
+  }
+
+  async goto(namespace: string) {
+    await this.page.goto(`/mysqlclusters?namespace=${namespace}`);
+    await expect(this.page.getByRole("heading", { name: "MySQL clusters" })).toBeVisible();
+  }
+
+  /** Waits until the view is fed by the live stream. */
+  async expectLive() {
+    await expect(this.liveStatus).toHaveAttribute("data-status", "live");
+  }
+
+  row(name: string): Locator {
+    return this.page.getByTestId(`cluster-row-${name}`);
+  }
+
+  phase(name: string): Locator {
+    return this.row(name).getByTestId("cluster-phase");
+  }
+
+  ready(name: string): Locator {
+    return this.row(name).getByTestId("cluster-ready");
+  }
+
+  replicas(name: string): Locator {
+    return this.row(name).getByTestId("cluster-replicas");
+  }
+}

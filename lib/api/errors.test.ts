@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { CreateMySQLClusterRequestSchema } from "./mysql-clusters";
+import { causesFromIssues } from "./errors";
+
+describe("causesFromIssues", () => {
+  it("gives dotted field paths that match the form's and Kubernetes' field names", () => {
+    const result = CreateMySQLClusterRequestSchema.safeParse({
+      metadata: { name: "Bad_Name" },
+      spec: { replicas: 12, storage: { size: "ten" } },
+    });
+    expect(result.success).toBe(false);
+    const fields = causesFromIssues(result.error?.issues ?? []).map((c) => c.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(["metadata.name", "spec.replicas", "spec.storage.size"]),
+    );
+  });
+
+  it("leaves the field out for an issue about the whole body", () => {
+    expect(causesFromIssues([{ path: [], message: "expected object" }])).toEqual([
+      { field: undefined, message: "expected object" },
+    ]);
+  });
+});

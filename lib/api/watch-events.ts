@@ -1,0 +1,42 @@
+/**
+ * The Server-Sent Events of the watch route (`GET /api/v1/watch/mysqlclusters`). Every event's
+ * `id` is a Kubernetes resourceVersion — an opaque string, never compared as a number — so a
+ * reconnecting EventSource resumes with `Last-Event-ID` exactly where it stopped.
+ *
+ * - `snapshot`: the complete current state (first event without a start point, and again after
+ *   the apiserver answered 410 Gone): replace what you have.
+ * - `change`: one object was ADDED, MODIFIED or DELETED.
+ * - `bookmark`: nothing changed, but the stream has progressed to this resourceVersion.
+ * - `stream-error`: the watch stopped for a reason retrying will not fix (e.g. 403); the server
+ *   closes the stream after it.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+ */
+import { z } from "zod";
+import { MySQLClusterSchema } from "../crds/mysql-cluster";
+import { ApiErrorBodySchema } from "./errors";
+
+export const WATCH_EVENT = {
+  snapshot: "snapshot",
+  change: "change",
+  bookmark: "bookmark",
+  streamError: "stream-error",
+} as const;
+
+export const SnapshotEventSchema = z.object({
+  resourceVersion: z.string(),
+  items: z.array(MySQLClusterSchema),
+});
+export type SnapshotEvent = z.infer<typeof SnapshotEventSchema>;
+
+export const ChangeEventSchema = z.object({
+  type: z.enum(["ADDED", "MODIFIED", "DELETED"]),
+  object: MySQLClusterSchema,
+});
+export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
+
+export const BookmarkEventSchema = z.object({ resourceVersion: z.string() });
+export type BookmarkEvent = z.infer<typeof BookmarkEventSchema>;
+
+export const StreamErrorEventSchema = ApiErrorBodySchema;
