@@ -1,0 +1,163 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Pod,
+  type V1Secret,
+} from "@kubernetes/client-node";
+import {
+  MYSQL_GROUP,
+  MYSQL_VERSION,
+  MySQLClusterNames,
+  type MySQLCluster,
+} from "@/lib/crds/mysql-cluster";
+import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
+import { kubeTime } from "../runtime/conditions";
+import { FIELD_MANAGER } from "./names";
+import type { ClusterEvent } from "./status-events";
+
+/** A MySQLCluster exactly as read: what is written back to the status subresource. */
+export type RawCluster = Record<string, unknown> & { metadata?: { resourceVersion?: string } };
+
+/**
+ * Everything the MySQLCluster controller asks of the apiserver. Errors are
+ * {@link import("../runtime/kube-api-error").KubeApiError}s.
+ */
+export interface ClusterApi {
+  /** The cluster as stored, or undefined when it does not exist (404). */
+  getCluster(namespace: string, name: string): Promise<RawCluster | undefined>;
+  /**
+   * Creates the Secret built by `build` unless one of that name exists; `build` runs only when
+   * the Secret is missing, and an existing Secret is never modified.
+   */
+  createSecretIfAbsent(
+    namespace: string,
+    name: string,
+    build: () => V1Secret,
+  ): Promise<"created" | "exists">;
+  /** Server-side apply with the operator's field manager, taking over conflicting fields. */
+  apply<T extends KubernetesObject>(object: T): Promise<T>;
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** PUT to the status subresource; 409 when `cluster` is not the latest version. */
+  replaceStatus(cluster: RawCluster): Promise<void>;
+  recordEvent(cluster: MySQLCluster, event: ClusterEvent, now: Date): Promise<void>;
+}
+
+/** A random root password: 24 bytes (192 bits) as 32 URL-safe characters. */
+export function generatePassword(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+const crd = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLClusterNames.plural };
+
+/**
+ * The {@link ClusterApi} over a real apiserver. `options.instance` names this operator process
+ * in the Events it records (`reportingInstance`), e.g. its pod or host name.
+ *
+ * @see https://kubernetes.io/docs/reference/using-api/server-side-apply/
+ */
+export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: string }): ClusterApi {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const kind = MySQLClusterNames.kind;
+
+  return {
+    async getCluster(namespace, name) {
+      try {
+        const raw: unknown = await custom.getNamespacedCustomObject({ ...crd, namespace, name });
+        return raw as RawCluster;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toKubeApiError(error, { kind, namespace, name });
+      }
+    },
+
+    async createSecretIfAbsent(namespace, name, build) {
+      const target = { kind: "Secret", namespace, name };
+      try {
+        await core.readNamespacedSecret({ namespace, name });
+        return "exists";
+      } catch (error) {
+        if (!isNotFound(error)) throw toKubeApiError(error, target);
+      }
+      try {
+        await core.createNamespacedSecret({
+          namespace,
+          body: build(),
+          fieldManager: FIELD_MANAGER,
+        });
+        return "created";
+      } catch (error) {
+        if (isConflict(error)) return "exists";
+        throw toKubeApiError(error, target);
+      }
+    },
+
+    async apply<T extends KubernetesObject>(object: T): Promise<T> {
+      try {
+        return await objects.patch(
+          object,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        );
+      } catch (error) {
+        const { name, namespace } = object.metadata ?? {};
+        throw toKubeApiError(error, { kind: object.kind ?? "?", namespace, name });
+      }
+    },
+
+    async listPods(namespace, labelSelector) {
+      try {
+        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Pod", namespace });
+      }
+    },
+
+    async replaceStatus(cluster) {
+      const metadata = cluster.metadata as { name: string; namespace: string };
+      try {
+        await custom.replaceNamespacedCustomObjectStatus({ ...crd, ...metadata, body: cluster });
+      } catch (error) {
+        throw toKubeApiError(error, { kind, ...metadata });
+      }
+    },
+
+    async recordEvent(cluster, event, now) {
+      const { name, namespace, uid } = cluster.metadata;
+      const time = new Date(kubeTime(now));
+      await core.createNamespacedEvent({
+        namespace: namespace ?? "default",
+        body: {
+          metadata: { generateName: `${name}.`, namespace },
+          involvedObject: {
+            apiVersion: cluster.apiVersion,
+            kind,
+            name,
+            namespace,
+            uid,
+            resourceVersion: cluster.metadata.resourceVersion,
+          },
+          type: event.type,
+          reason: event.reason,
+          message: event.message.slice(0, 1024),
+          source: { component: FIELD_MANAGER },
+          reportingComponent: FIELD_MANAGER,
+          reportingInstance: options.instance,
+          firstTimestamp: time,
+          lastTimestamp: time,
+          count: 1,
+        },
+      });
+    },
+  };
+}

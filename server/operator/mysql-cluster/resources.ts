@@ -1,0 +1,215 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type {
+  V1ConfigMap,
+  V1ObjectMeta,
+  V1OwnerReference,
+  V1Secret,
+  V1Service,
+  V1StatefulSet,
+} from "@kubernetes/client-node";
+import { MYSQL_API_VERSION, type MySQLCluster } from "@/lib/crds/mysql-cluster";
+import { CONF_DIR, MY_CNF_KEY, myCnf } from "./my-cnf";
+import { CREDENTIAL_KEYS, LABEL, clusterLabels, ownedNames, selectorLabels } from "./names";
+
+const MYSQL_PORT = 3306;
+
+/** Pod template annotation holding a hash of my.cnf, so that a config change rolls the pods. */
+export const CONFIG_HASH_ANNOTATION = "mysql.pilothouse.dev/config-hash";
+
+/**
+ * The owner reference every owned object carries: the cluster is the controller, and the
+ * garbage collector deletes the object (foreground deletion waits for it) with the cluster.
+ *
+ * @throws Error when the cluster has no uid (it was not read from the apiserver).
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/
+ */
+export function ownerReference(cluster: MySQLCluster): V1OwnerReference {
+  const { name, uid } = cluster.metadata;
+  if (!uid) throw new Error(`MySQLCluster ${name} has no uid; read it from the apiserver first`);
+  return {
+    apiVersion: MYSQL_API_VERSION,
+    kind: "MySQLCluster",
+    name,
+    uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+function metadata(cluster: MySQLCluster, name: string): V1ObjectMeta {
+  return {
+    name,
+    namespace: cluster.metadata.namespace,
+    labels: clusterLabels(cluster.metadata.name),
+    ownerReferences: [ownerReference(cluster)],
+  };
+}
+
+/**
+ * The credentials Secret, holding `rootPassword`. Created once and never applied again: the
+ * password in it is the one the data directory was initialised with.
+ */
+export function credentialsSecret(cluster: MySQLCluster, rootPassword: string): V1Secret {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(cluster, ownedNames(cluster.metadata.name).credentialsSecret),
+    type: "Opaque",
+    stringData: { [CREDENTIAL_KEYS.rootPassword]: rootPassword },
+  };
+}
+
+/** The ConfigMap with my.cnf for the cluster's engine. */
+export function configMap(cluster: MySQLCluster): V1ConfigMap {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: metadata(cluster, ownedNames(cluster.metadata.name).configMap),
+    data: { [MY_CNF_KEY]: myCnf(cluster.spec.engine) },
+  };
+}
+
+/**
+ * The headless Service that gives each server a stable DNS name
+ * (`<pod>.<name>-headless.<namespace>.svc`). Not-ready pods are published too, so servers can
+ * find each other while they start.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id
+ */
+export function headlessService(cluster: MySQLCluster): V1Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(cluster, ownedNames(cluster.metadata.name).headlessService),
+    spec: {
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: selectorLabels(cluster.metadata.name),
+      ports: [{ name: "mysql", port: MYSQL_PORT, targetPort: "mysql" }],
+    },
+  };
+}
+
+/** The Service clients write through: it selects the primary's pod only. */
+export function primaryService(cluster: MySQLCluster): V1Service {
+  const names = ownedNames(cluster.metadata.name);
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(cluster, names.primaryService),
+    spec: {
+      type: "ClusterIP",
+      selector: { ...selectorLabels(cluster.metadata.name), [LABEL.podName]: names.primaryPod },
+      ports: [{ name: "mysql", port: MYSQL_PORT, targetPort: "mysql" }],
+    },
+  };
+}
+
+/** The container image of a cluster: the official `mysql` or `mariadb` image at its version. */
+export function serverImage(cluster: MySQLCluster): string {
+  return `${cluster.spec.engine}:${cluster.spec.version}`;
+}
+
+/** Replicas the StatefulSet should have: zero while the cluster is stopped. */
+export function desiredReplicas(cluster: MySQLCluster): number {
+  return cluster.spec.stopped ? 0 : cluster.spec.replicas;
+}
+
+function configHash(cluster: MySQLCluster): string {
+  return createHash("sha256").update(myCnf(cluster.spec.engine)).digest("hex").slice(0, 16);
+}
+
+/**
+ * The StatefulSet running the servers. Ordinal 0 is the primary. Volumes outlive the pods:
+ * scaling down or stopping keeps every PersistentVolumeClaim.
+ *
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
+ */
+export function statefulSet(cluster: MySQLCluster): V1StatefulSet {
+  const name = cluster.metadata.name;
+  const names = ownedNames(name);
+  const passwordEnv =
+    cluster.spec.engine === "mysql" ? "MYSQL_ROOT_PASSWORD" : "MARIADB_ROOT_PASSWORD";
+  const { size, storageClassName } = cluster.spec.storage;
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: metadata(cluster, names.statefulSet),
+    spec: {
+      replicas: desiredReplicas(cluster),
+      serviceName: names.headlessService,
+      selector: { matchLabels: selectorLabels(name) },
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+      template: {
+        metadata: {
+          labels: clusterLabels(name),
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(cluster) },
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { fsGroup: 999 },
+          containers: [
+            {
+              name: "server",
+              image: serverImage(cluster),
+              // $(VAR) is expanded by the kubelet. server-id must be unique and non-zero:
+              // "1" followed by the pod's ordinal gives 10, 11, 12, ...
+              args: [
+                "--server-id=1$(POD_INDEX)",
+                `--report-host=$(POD_NAME).${names.headlessService}`,
+              ],
+              env: [
+                {
+                  name: passwordEnv,
+                  valueFrom: {
+                    secretKeyRef: {
+                      name: names.credentialsSecret,
+                      key: CREDENTIAL_KEYS.rootPassword,
+                    },
+                  },
+                },
+                { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                {
+                  name: "POD_INDEX",
+                  valueFrom: { fieldRef: { fieldPath: `metadata.labels['${LABEL.podIndex}']` } },
+                },
+              ],
+              ports: [{ name: "mysql", containerPort: MYSQL_PORT }],
+              readinessProbe: {
+                tcpSocket: { port: "mysql" },
+                periodSeconds: 5,
+                failureThreshold: 3,
+              },
+              volumeMounts: [
+                { name: "data", mountPath: "/var/lib/mysql" },
+                { name: "config", mountPath: `${CONF_DIR}/${MY_CNF_KEY}`, subPath: MY_CNF_KEY },
+              ],
+            },
+          ],
+          volumes: [{ name: "config", configMap: { name: names.configMap } }],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data", labels: selectorLabels(name) },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            ...(storageClassName ? { storageClassName } : {}),
+            resources: { requests: { storage: size } },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** The objects applied with server-side apply on every reconcile, in order. */
+export function appliedObjects(cluster: MySQLCluster): (V1ConfigMap | V1Service | V1StatefulSet)[] {
+  return [
+    configMap(cluster),
+    headlessService(cluster),
+    primaryService(cluster),
+    statefulSet(cluster),
+  ];
+}

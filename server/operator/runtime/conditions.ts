@@ -1,0 +1,63 @@
+import "server-only";
+import type { Condition } from "@/lib/crds/common";
+
+/** A condition as a reconcile computes it: everything but `lastTransitionTime`. */
+export type ConditionInput = Omit<Condition, "lastTransitionTime">;
+
+/**
+ * A `metav1.Time` string: RFC 3339 in UTC with whole seconds, as the apiserver writes times.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/
+ */
+export function kubeTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The condition of `type`, if present. */
+export function findCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((condition) => condition.type === type);
+}
+
+/** True when the condition of `type` is present with status `True`. */
+export function isConditionTrue(conditions: readonly Condition[] | undefined, type: string) {
+  return findCondition(conditions, type)?.status === "True";
+}
+
+/**
+ * Returns `conditions` with `next` set: added when absent, replaced when present, order kept.
+ * `lastTransitionTime` is `now` when the condition is new or its status changed, and is kept
+ * otherwise — a change of reason or message alone is not a transition.
+ *
+ * @param now the time of this reconcile; written as whole seconds (see {@link kubeTime}).
+ * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#typical-status-properties
+ */
+export function setCondition(
+  conditions: readonly Condition[] | undefined,
+  next: ConditionInput,
+  now: Date,
+): Condition[] {
+  const list = [...(conditions ?? [])];
+  const index = list.findIndex((condition) => condition.type === next.type);
+  const previous = index >= 0 ? list[index] : undefined;
+  const lastTransitionTime =
+    previous && previous.status === next.status ? previous.lastTransitionTime : kubeTime(now);
+  const condition: Condition = { ...next, lastTransitionTime };
+  if (index >= 0) list[index] = condition;
+  else list.push(condition);
+  return list;
+}
+
+/** Applies {@link setCondition} for each of `next`, in order. */
+export function setConditions(
+  conditions: readonly Condition[] | undefined,
+  next: readonly ConditionInput[],
+  now: Date,
+): Condition[] {
+  return next.reduce<Condition[]>(
+    (list, condition) => setCondition(list, condition, now),
+    [...(conditions ?? [])],
+  );
+}
