@@ -12,6 +12,8 @@ started=$SECONDS
 
 cleanup() {
   stop_services
+  "$ROOT/platform/scripts/mariadb.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/platform/scripts/s3.sh" stop >/dev/null 2>&1 || true
   "$ROOT/platform/scripts/control-plane.sh" stop || true
 }
 trap cleanup EXIT
@@ -33,6 +35,10 @@ ensure_toolchains
 ensure_node_modules
 ensure_apt chromium chromium
 "$ROOT/platform/scripts/build-binaries.sh"
+"$ROOT/platform/scripts/build-services.sh" >/dev/null
+# Fresh state for every run: the suites start MariaDB and S3 themselves when they need them.
+"$ROOT/platform/scripts/mariadb.sh" reset >/dev/null 2>&1 || true
+"$ROOT/platform/scripts/s3.sh" reset >/dev/null 2>&1 || true
 "$ROOT/platform/scripts/control-plane.sh" reset
 "$ROOT/platform/scripts/control-plane.sh" start
 ADMIN_KUBECONFIG="$STATE/admin.kubeconfig"
