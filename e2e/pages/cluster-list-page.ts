@@ -14,7 +14,7 @@ export class ClusterListPage {
 
   async goto(namespace: string) {
     await this.page.goto(`/mysqlclusters?namespace=${namespace}`);
-    await expect(this.page.getByRole("heading", { name: "MySQL clusters" })).toBeVisible();
+    await expect(this.page.getByRole("heading", { name: "MySQL clusters", exact: true })).toBeVisible();
   }
 
   /** Waits until the view is fed by the live stream. */

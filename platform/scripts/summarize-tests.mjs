@@ -1,13 +1,13 @@
 // Prints one closing line for a whole test run: `Tests: N passed, N failed, N skipped`, adding up
 // the Vitest JSON reports (unit, integration) and the Playwright JSON report (end-to-end), and
-// counting each failed non-test step (lint, types, ...) as one failure. Exits 1 when anything
-// failed or when no test ran at all.
+// counting each failed check that is not a test suite (lint, types, ...) as one failure. Exits 1
+// when any step failed (even a suite that crashed before reporting) or when no test ran at all.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [dir, ...failedSteps] = process.argv.slice(2);
 let passed = 0;
-let failed = failedSteps.length;
+let failed = failedSteps.filter((step) => !step.endsWith(" tests")).length;
 let skipped = 0;
 
 for (const name of ["unit", "integration"]) {
@@ -27,4 +27,4 @@ if (existsSync(e2e)) {
 }
 if (failedSteps.length > 0) console.log(`Failed steps: ${failedSteps.join(", ")}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+process.exit(failed > 0 || failedSteps.length > 0 || passed === 0 ? 1 : 0);
