@@ -14,7 +14,9 @@ export class ClusterListPage {
 
   async goto(namespace: string) {
     await this.page.goto(`/mysqlclusters?namespace=${namespace}`);
-    await expect(this.page.getByRole("heading", { name: "MySQL clusters", exact: true })).toBeVisible();
+    await expect(
+      this.page.getByRole("heading", { name: "MySQL clusters", exact: true }),
+    ).toBeVisible();
   }
 
   /** Waits until the view is fed by the live stream. */
