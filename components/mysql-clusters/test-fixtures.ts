@@ -12,6 +12,7 @@ export function cluster(name: string, rv: string, extra: Partial<MySQLCluster> =
       replicas: 3,
       storage: { size: "10Gi" },
       stopped: false,
+      deletionPolicy: "Retain",
     },
     ...extra,
   };

@@ -33,6 +33,7 @@ export const KeyPrefixSchema = patternString(
 export const BackupStorageLocationSchema = z.object({
   endpoint: z
     .url({ protocol: /^https?$/ })
+    .max(2048)
     .optional()
     .describe("S3 endpoint URL, e.g. https://s3.eu-west-1.amazonaws.com; AWS S3 when omitted."),
   region: z.string().min(1).max(64).default("us-east-1").describe("S3 region used for signing."),

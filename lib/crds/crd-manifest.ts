@@ -14,6 +14,8 @@ import {
   MySQLClusterSpecSchema,
   MySQLClusterStatusSchema,
 } from "./mysql-cluster";
+import { MySQLBackupCrdSource } from "./mysql-backup";
+import { MySQLRestoreCrdSource } from "./mysql-restore";
 import { structuralSchemaErrors, toStructural, type JsonSchema } from "./structural-schema";
 
 /** One `additionalPrinterColumns` entry of a CRD version. */
@@ -26,10 +28,18 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-/** A CEL validation rule (`x-kubernetes-validations` entry). */
+/**
+ * A CEL validation rule (`x-kubernetes-validations` entry). `messageExpression` (CEL, a string)
+ * replaces `message` when it evaluates; `fieldPath` (e.g. `.version`) is where the apiserver
+ * reports the error; `reason` is `FieldValueInvalid` unless set.
+ */
 export interface ValidationRule {
   rule: string;
   message: string;
+  messageExpression?: string;
+  fieldPath?: string;
+  reason?:
+    "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
 }
 
 /** Everything that distinguishes one custom resource kind's CRD from another's. */
@@ -166,8 +176,10 @@ export const MySQLClusterCrdSource: CrdSource = {
 
 /** Every CRD Pilothouse installs, by file name under `deploy/crds/`. */
 export function allCrds(): Record<string, CrdManifest> {
-  const source = MySQLClusterCrdSource;
-  return { [`${source.group}_${source.names.plural}.yaml`]: buildCrd(source) };
+  const sources = [MySQLClusterCrdSource, MySQLBackupCrdSource, MySQLRestoreCrdSource];
+  return Object.fromEntries(
+    sources.map((source) => [`${source.group}_${source.names.plural}.yaml`, buildCrd(source)]),
+  );
 }
 
 const GENERATED_HEADER =

@@ -7,12 +7,15 @@
  * A cluster is `spec.replicas` servers: one primary and `replicas - 1` replicas.
  */
 import { z } from "zod";
+import { ClusterBackupSchema } from "./cluster-backup";
 import {
   ConditionListSchema,
   ObjectMetaSchema,
   StorageQuantitySchema,
   patternString,
 } from "./common";
+import { MyCnfOverridesSchema } from "./mycnf";
+import { ServerResourcesSchema } from "./resources";
 
 export const MYSQL_GROUP = "mysql.pilothouse.dev";
 export const MYSQL_VERSION = "v1alpha1";
@@ -55,8 +58,38 @@ export const MySQLClusterNameSchema = z
 export const MySQLEngineSchema = z.enum(["mysql", "mariadb"]);
 export type MySQLEngine = z.infer<typeof MySQLEngineSchema>;
 
-/** Default server version per engine (what the form pre-fills and the CRD defaults to). */
+/**
+ * Default server version per engine: what the form pre-fills, and what the operator runs when
+ * `spec.version` is unset (see {@link clusterVersion}). The CRD has no default for `version`
+ * because a schema default cannot depend on `engine`.
+ */
 export const DEFAULT_VERSION: Record<MySQLEngine, string> = { mysql: "8.4", mariadb: "11.4" };
+
+/** What `spec.deletionPolicy` does to a cluster's data when the cluster is deleted. */
+export const DeletionPolicySchema = z.enum(["Retain", "Delete", "BackupThenDelete"]);
+export type DeletionPolicy = z.infer<typeof DeletionPolicySchema>;
+
+const VERSION_RULE = {
+  rule:
+    "!has(self.version) || (self.engine == 'mysql' ? self.version.matches(r'^8\\.4(\\.[0-9]+)?$') : " +
+    "self.version.matches(r'^(1[0-9]|[2-9][0-9])\\.'))",
+  message:
+    "version must be 8.4 or 8.4.x for engine mysql (MySQL 8.4 LTS), and 10.x or later for engine mariadb",
+  fieldPath: ".version",
+};
+
+const BACKUP_THEN_DELETE_RULE = {
+  rule: "self.deletionPolicy != 'BackupThenDelete' || (has(self.backup) && has(self.backup.storages) && size(self.backup.storages) > 0)",
+  message: "deletionPolicy BackupThenDelete needs at least one storage in spec.backup.storages",
+  fieldPath: ".deletionPolicy",
+};
+
+/** True when `version` is one `engine` can run (the zod twin of the CRD's VERSION_RULE). */
+export function versionFitsEngine(engine: MySQLEngine, version: string): boolean {
+  return engine === "mysql"
+    ? /^8\.4(\.[0-9]+)?$/.test(version)
+    : /^(1[0-9]|[2-9][0-9])\./.test(version);
+}
 
 export const MySQLClusterSpecSchema = z
   .object({
@@ -68,8 +101,16 @@ export const MySQLClusterSpecSchema = z
       "must be a server version such as 8.4 or 8.4.3 (major.minor[.patch])",
       32,
     )
-      .default("8.4")
-      .describe("Server version, major.minor or major.minor.patch, e.g. 8.4."),
+      .optional()
+      .describe(
+        "Server version, major.minor or major.minor.patch: 8.4[.x] for mysql, 10.x or later for mariadb. Unset: 8.4 for mysql, 11.4 for mariadb.",
+      ),
+    image: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe("Server container image; <engine>:<version> (the official images) when unset."),
     replicas: z
       .int("must be a whole number")
       .min(1, "must be at least 1")
@@ -90,7 +131,30 @@ export const MySQLClusterSpecSchema = z
       .boolean()
       .default(false)
       .describe("Stop the cluster: scale servers to zero and keep every volume and Secret."),
+    resources: ServerResourcesSchema.optional().describe(
+      "CPU and memory requests and limits of each server container.",
+    ),
+    mycnf: MyCnfOverridesSchema.optional().describe(
+      "Server settings added to my.cnf ([mysqld]), e.g. max_connections: '500'. Settings the operator owns (server_id, gtid_mode, log_bin, read_only, rpl_semi_sync_*, ...) are refused.",
+    ),
+    deletionPolicy: DeletionPolicySchema.default("Retain").describe(
+      "What deleting the cluster does to its data: Retain keeps volumes and backups, Delete removes them, BackupThenDelete takes a final backup first.",
+    ),
+    backup: ClusterBackupSchema.optional().describe("Backup storages and schedules."),
   })
+  .superRefine((spec, context) => {
+    if (spec.version !== undefined && !versionFitsEngine(spec.engine, spec.version)) {
+      context.addIssue({ code: "custom", path: ["version"], message: VERSION_RULE.message });
+    }
+    if (spec.deletionPolicy === "BackupThenDelete" && (spec.backup?.storages.length ?? 0) === 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["deletionPolicy"],
+        message: BACKUP_THEN_DELETE_RULE.message,
+      });
+    }
+  })
+  .meta({ "x-kubernetes-validations": [VERSION_RULE, BACKUP_THEN_DELETE_RULE] })
   .describe("Desired state of a MySQL cluster.");
 export type MySQLClusterSpec = z.infer<typeof MySQLClusterSpecSchema>;
 /** The spec as a user writes it (defaults not yet applied). */
@@ -130,3 +194,13 @@ export const MySQLClusterSchema = z.object({
   status: MySQLClusterStatusSchema.optional(),
 });
 export type MySQLCluster = z.infer<typeof MySQLClusterSchema>;
+
+/** The server version a cluster runs: `spec.version`, or the engine's default. */
+export function clusterVersion(spec: Pick<MySQLClusterSpec, "engine" | "version">): string {
+  return spec.version ?? DEFAULT_VERSION[spec.engine];
+}
+
+/** The server image a cluster runs: `spec.image`, or the official `<engine>:<version>`. */
+export function clusterImage(spec: Pick<MySQLClusterSpec, "engine" | "version" | "image">): string {
+  return spec.image ?? `${spec.engine}:${clusterVersion(spec)}`;
+}

@@ -5,10 +5,17 @@
 # and a port offset, so a developer's running platform and a test run never collide.
 PILOTHOUSE_CACHE="${PILOTHOUSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pilothouse}"
 PILOTHOUSE_PROFILE="${PILOTHOUSE_PROFILE:-dev}"
+# Any other profile name needs PILOTHOUSE_PORT_OFFSET (e.g. 200) so that it collides with neither.
 case "$PILOTHOUSE_PROFILE" in
-  dev) PORT_OFFSET=0 ;;
-  test) PORT_OFFSET=100 ;;
-  *) echo "unknown PILOTHOUSE_PROFILE '$PILOTHOUSE_PROFILE' (dev or test)" >&2; exit 2 ;;
+  dev) PORT_OFFSET="${PILOTHOUSE_PORT_OFFSET:-0}" ;;
+  test) PORT_OFFSET="${PILOTHOUSE_PORT_OFFSET:-100}" ;;
+  *)
+    [[ -n "${PILOTHOUSE_PORT_OFFSET:-}" ]] || {
+      echo "profile '$PILOTHOUSE_PROFILE' needs PILOTHOUSE_PORT_OFFSET (dev uses 0, test 100)" >&2
+      exit 2
+    }
+    PORT_OFFSET="$PILOTHOUSE_PORT_OFFSET"
+    ;;
 esac
 STATE="${PILOTHOUSE_STATE:-$PILOTHOUSE_CACHE/state/$PILOTHOUSE_PROFILE}"
 BIN="$PILOTHOUSE_CACHE/bin/current"

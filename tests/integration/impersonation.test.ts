@@ -40,6 +40,7 @@ const spec = {
   replicas: 1,
   storage: { size: "1Gi" },
   stopped: false,
+  deletionPolicy: "Retain" as const,
 };
 
 const user = (groups: string[]): UserIdentity => ({

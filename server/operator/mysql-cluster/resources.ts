@@ -8,7 +8,7 @@ import type {
   V1Service,
   V1StatefulSet,
 } from "@kubernetes/client-node";
-import { MYSQL_API_VERSION, type MySQLCluster } from "@/lib/crds/mysql-cluster";
+import { MYSQL_API_VERSION, clusterImage, type MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { CONF_DIR, MY_CNF_KEY, myCnf } from "./my-cnf";
 import { CREDENTIAL_KEYS, LABEL, clusterLabels, ownedNames, selectorLabels } from "./names";
 
@@ -106,9 +106,9 @@ export function primaryService(cluster: MySQLCluster): V1Service {
   };
 }
 
-/** The container image of a cluster: the official `mysql` or `mariadb` image at its version. */
+/** The container image of a cluster: `spec.image`, or the official image at its version. */
 export function serverImage(cluster: MySQLCluster): string {
-  return `${cluster.spec.engine}:${cluster.spec.version}`;
+  return clusterImage(cluster.spec);
 }
 
 /** Replicas the StatefulSet should have: zero while the cluster is stopped. */
