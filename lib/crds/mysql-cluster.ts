@@ -15,6 +15,12 @@ import {
   patternString,
 } from "./common";
 import { MyCnfOverridesSchema } from "./mycnf";
+import {
+  FailoverSpecSchema,
+  LastFailoverSchema,
+  LastSwitchoverSchema,
+  MySQLInstanceStatusListSchema,
+} from "./mysql-replication";
 import { ServerResourcesSchema } from "./resources";
 
 export const MYSQL_GROUP = "mysql.pilothouse.dev";
@@ -69,9 +75,12 @@ export const DEFAULT_VERSION: Record<MySQLEngine, string> = { mysql: "8.4", mari
 export const DeletionPolicySchema = z.enum(["Retain", "Delete", "BackupThenDelete"]);
 export type DeletionPolicy = z.infer<typeof DeletionPolicySchema>;
 
+const VERSION_PATTERN = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
+
+/** Checked only for well-formed versions, so that a malformed one gets one message. */
 const VERSION_RULE = {
   rule:
-    "!has(self.version) || (self.engine == 'mysql' ? self.version.matches(r'^8\\.4(\\.[0-9]+)?$') : " +
+    "!has(self.version) || !self.version.matches(r'^[0-9]+\\.[0-9]+(\\.[0-9]+)?$') || (self.engine == 'mysql' ? self.version.matches(r'^8\\.4(\\.[0-9]+)?$') : " +
     "self.version.matches(r'^(1[0-9]|[2-9][0-9])\\.'))",
   message:
     "version must be 8.4 or 8.4.x for engine mysql (MySQL 8.4 LTS), and 10.x or later for engine mariadb",
@@ -86,6 +95,7 @@ const BACKUP_THEN_DELETE_RULE = {
 
 /** True when `version` is one `engine` can run (the zod twin of the CRD's VERSION_RULE). */
 export function versionFitsEngine(engine: MySQLEngine, version: string): boolean {
+  if (!VERSION_PATTERN.test(version)) return true; // the format rule reports it
   return engine === "mysql"
     ? /^8\.4(\.[0-9]+)?$/.test(version)
     : /^(1[0-9]|[2-9][0-9])\./.test(version);
@@ -97,7 +107,7 @@ export const MySQLClusterSpecSchema = z
       "Server engine: mysql (MySQL 8.4 LTS) or mariadb.",
     ),
     version: patternString(
-      /^[0-9]+\.[0-9]+(\.[0-9]+)?$/,
+      VERSION_PATTERN,
       "must be a server version such as 8.4 or 8.4.3 (major.minor[.patch])",
       32,
     )
@@ -141,6 +151,7 @@ export const MySQLClusterSpecSchema = z
       "What deleting the cluster does to its data: Retain keeps volumes and backups, Delete removes them, BackupThenDelete takes a final backup first.",
     ),
     backup: ClusterBackupSchema.optional().describe("Backup storages and schedules."),
+    failover: FailoverSpecSchema.prefault({}),
   })
   .superRefine((spec, context) => {
     if (spec.version !== undefined && !versionFitsEngine(spec.engine, spec.version)) {
@@ -179,7 +190,17 @@ export const MySQLClusterStatusSchema = z
     phase: MySQLClusterPhaseSchema.optional(),
     replicas: z.int().min(0).optional().describe("Servers that exist (StatefulSet replicas)."),
     readyReplicas: z.int().min(0).optional().describe("Servers whose pods are Ready."),
-    primary: z.string().optional().describe("Pod name of the current primary."),
+    primary: z
+      .string()
+      .optional()
+      .describe("Pod name of the current primary: the operator's record of the topology."),
+    primaryGtid: z
+      .string()
+      .optional()
+      .describe("GTID set the primary had executed when last seen (used to judge failovers)."),
+    instances: MySQLInstanceStatusListSchema.optional().describe("Each server, as last probed."),
+    lastFailover: LastFailoverSchema.optional().describe("The last automatic failover."),
+    lastSwitchover: LastSwitchoverSchema.optional().describe("The last switchover request."),
     conditions: ConditionListSchema.optional(),
   })
   .describe("Observed state of a MySQL cluster.");

@@ -58,26 +58,3 @@ current-context: pilothouse
 KC
   chmod 600 "$file"
 }
-
-# write_token_kubeconfig <file> <user> <token>: a kubeconfig for a bearer token.
-write_token_kubeconfig() {
-  local file="$1" user="$2" token="$3"
-  cat >"$file" <<KC
-apiVersion: v1
-kind: Config
-clusters:
-- name: pilothouse
-  cluster:
-    server: https://127.0.0.1:$APISERVER_PORT
-    certificate-authority: $STATE/pki/ca.crt
-users:
-- name: $user
-  user:
-    token: $token
-contexts:
-- name: pilothouse
-  context: { cluster: pilothouse, user: $user }
-current-context: pilothouse
-KC
-  chmod 600 "$file"
-}

@@ -12,13 +12,25 @@ export function ownedNames(cluster: string) {
     configMap: `${cluster}-config`,
     headlessService: `${cluster}-headless`,
     primaryService: `${cluster}-primary`,
-    /** For now the primary is always the StatefulSet's ordinal 0 (no failover yet). */
-    primaryPod: `${cluster}-0`,
+    /** Read-only Service over the replicas. */
+    replicasService: `${cluster}-replicas`,
+    /** The primary of a new cluster: the StatefulSet's ordinal 0. Afterwards `status.primary`. */
+    initialPrimaryPod: `${cluster}-0`,
   };
 }
 
 /** Keys of the credentials Secret. */
-export const CREDENTIAL_KEYS = { rootPassword: "root-password" } as const;
+export const CREDENTIAL_KEYS = {
+  rootPassword: "root-password",
+  /** Password of {@link REPLICATION_USER}; added once to Secrets created before it existed. */
+  replicationPassword: "replication-password",
+} as const;
+
+/** The account replicas use to read the primary's binary log (created by the operator). */
+export const REPLICATION_USER = "pilothouse_repl";
+
+/** The operator's administrative account on every server (created by the server image). */
+export const ADMIN_USER = "root";
 
 /** Label keys, from the Kubernetes recommended set. */
 export const LABEL = {
