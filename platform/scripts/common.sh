@@ -46,17 +46,27 @@ start_bg() {
   echo $! >"$STATE/pids/$name.pid"
 }
 
-# stop_bg <name>: stops what start_bg started (the whole process group), waiting up to 10 s.
+# stop_bg <name...>: stops what start_bg started (each whole process group): TERM to all at once,
+# then up to 10 s for them to exit, then KILL.
 stop_bg() {
-  local name="$1" pidfile="$STATE/pids/$1.pid" pid
-  [[ -f "$pidfile" ]] || return 0
-  pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
+  local name pidfile pid pids=()
+  for name in "$@"; do
+    pidfile="$STATE/pids/$name.pid"
+    [[ -f "$pidfile" ]] || continue
+    pid="$(cat "$pidfile")"
+    rm -f "$pidfile"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
 }
 
 # wait_for <what> <seconds> <command...>: polls a command until it succeeds.

@@ -90,7 +90,7 @@ nodes_ready() {
 }
 
 stop_all() {
-  for c in "${COMPONENTS[@]}"; do stop_bg "$c"; done
+  stop_bg "${COMPONENTS[@]}"
   [[ "${1:-}" == quiet ]] || log "control plane ($PILOTHOUSE_PROFILE) stopped"
 }
 

@@ -55,6 +55,7 @@ write_env() {
   cat >"$STATE/env.sh" <<ENV
 # Written by ./pilothouse ($PILOTHOUSE_PROFILE profile). Source it to talk to this platform.
 export PILOTHOUSE_PROFILE=$PILOTHOUSE_PROFILE
+export PILOTHOUSE_PORT_OFFSET=$PORT_OFFSET
 export KUBECONFIG=$ADMIN_KUBECONFIG
 export KUBECTL=$BIN/kubectl
 export PILOTHOUSE_OPERATOR_KUBECONFIG=$STATE/operator.kubeconfig
@@ -114,5 +115,14 @@ start_dashboard() {
 }
 
 stop_services() {
-  for s in dashboard operator oidc; do stop_bg "$s"; done
+  stop_bg dashboard operator oidc
+}
+
+# check_running <name...>: fails, naming the log, when a started process has exited.
+check_running() {
+  local name
+  for name in "$@"; do
+    kill -0 "$(cat "$STATE/pids/$name.pid" 2>/dev/null || echo 0)" 2>/dev/null ||
+      die "$name exited; see $STATE/logs/$name.log"
+  done
 }

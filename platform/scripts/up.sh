@@ -5,6 +5,9 @@ source "$ROOT/platform/scripts/common.sh"
 source "$ROOT/platform/scripts/deps.sh"
 source "$ROOT/platform/scripts/services.sh"
 started=$SECONDS
+prefix=""
+[[ "$PILOTHOUSE_PROFILE" == dev ]] || prefix="PILOTHOUSE_PROFILE=$PILOTHOUSE_PROFILE PILOTHOUSE_PORT_OFFSET=$PORT_OFFSET "
+trap 'log "up failed; ${prefix}./pilothouse down stops what was started (logs: $STATE/logs)"' ERR
 
 ensure_toolchains
 ensure_node_modules
@@ -24,6 +27,7 @@ start_oidc
 start_operator
 build_dashboard
 start_dashboard
+check_running oidc operator dashboard
 source "$STATE/env.sh"
 
 cat <<TXT
@@ -37,6 +41,6 @@ Pilothouse is up (in $((SECONDS - started)) s).
                dana@pilothouse.dev  / dana-demo    operator in demo through her second group
   kubectl:     source $STATE/env.sh && \$KUBECTL get mysqlclusters -A
   Logs:        $STATE/logs/
-  Stop:        ./pilothouse down
+  Stop:        ${prefix}./pilothouse down
 
 TXT
