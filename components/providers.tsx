@@ -3,6 +3,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { ApiRequestError } from "./api/fetch-json";
+import { retryDelay, shouldRetry } from "./api/retry";
 
 /** Sends the browser to the sign-in page when the session has ended (any 401 from the API). */
 function onApiError(error: unknown) {
@@ -14,12 +15,6 @@ function onApiError(error: unknown) {
   }
 }
 
-/** Retries only what a retry can fix: network failures and 5xx, at most twice. */
-function shouldRetry(failureCount: number, error: unknown): boolean {
-  if (error instanceof ApiRequestError && error.status >= 400 && error.status < 500) return false;
-  return failureCount < 2;
-}
-
 /** The client-side providers of every page: one react-query cache per browser tab. */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
@@ -28,7 +23,7 @@ export function Providers({ children }: { children: ReactNode }) {
         queryCache: new QueryCache({ onError: onApiError }),
         mutationCache: new MutationCache({ onError: onApiError }),
         defaultOptions: {
-          queries: { retry: shouldRetry, refetchOnWindowFocus: false },
+          queries: { retry: shouldRetry, retryDelay, refetchOnWindowFocus: false },
         },
       }),
   );

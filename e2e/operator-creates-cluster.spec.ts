@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { alice, DEMO_NAMESPACE } from "./demo-users";
 import { deleteMySQLCluster } from "./kube-admin";
+import { ClusterDetailPage } from "./pages/cluster-detail-page";
 import { ClusterListPage } from "./pages/cluster-list-page";
 import { CreateClusterPage } from "./pages/create-cluster-page";
 import { signIn } from "./pages/sign-in-flow";
@@ -32,16 +33,32 @@ test("an operator creates a cluster with the form and watches it become Ready, l
   // Browser-side validation with the CRD's schema: field-level errors, nothing sent.
   await form.fill({ name: "Not_A_Name", replicas: "12", storageSize: "ten" });
   await form.submit();
-  await expect(form.fieldMessage("Name")).toContainText("lower case alphanumeric");
+  await expect(form.fieldMessage("Name")).toContainText("must start with a lower case letter");
   await expect(form.fieldMessage("Replicas")).toContainText("must be at most 9");
   await expect(form.fieldMessage("Storage size")).toContainText("must be a quantity");
-
-  await form.fill({ name, replicas: "1", storageSize: "1Gi" });
+  // The CRD's name rule (52 characters), one message per field, and a zero size said plainly.
+  await form.fill({ name: "a".repeat(53), replicas: "1e308", storageSize: "0Gi" });
   await form.submit();
+  await expect(form.fieldMessage("Name")).toContainText("must be at most 52 characters");
+  await expect(form.fieldMessage("Replicas")).toHaveCount(1);
+  await expect(form.fieldMessage("Replicas")).toContainText("must be at most 9");
+  await expect(form.fieldMessage("Storage size")).toContainText("must be greater than zero");
 
-  // Back on the list: the cluster appears, then the operator brings it to Ready — all pushed
+  // One POST however fast the button is clicked; then the new cluster's own page.
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().includes("/mysqlclusters")) posts.push(r.url());
+  });
+  await form.fill({ name, replicas: "1", storageSize: "1Gi" });
+  await form.createButton.dblclick();
+  const detail = new ClusterDetailPage(page);
+  await expect(page).toHaveURL(new RegExp(`/mysqlclusters/${DEMO_NAMESPACE}/${name}$`));
+  await expect(detail.heading(name)).toBeVisible();
+  expect(posts).toHaveLength(1);
+
+  // Back on the list: the cluster is there, then the operator brings it to Ready — all pushed
   // over the watch stream, without a reload.
-  await expect(page).toHaveURL(/\/mysqlclusters\?namespace=/);
+  await page.getByRole("link", { name: `MySQL clusters in ${DEMO_NAMESPACE}` }).click();
   await expect(list.row(name)).toBeVisible();
   await expect(list.ready(name)).toHaveText("True", { timeout: 90_000 });
   await expect(list.phase(name)).toHaveText("Ready");
@@ -73,4 +90,33 @@ test("the API validates bodies itself and answers 422 with field paths", async (
   const body = (await response.json()) as { error: { code: string; causes: { field?: string }[] } };
   expect(body.error.code).toBe("Invalid");
   expect(body.error.causes.map((c) => c.field)).toContain("spec.replicas");
+});
+
+test("the API refuses unknown fields, oversized and too deep bodies", async ({ page }) => {
+  await signIn(page, alice);
+  const path = `/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`;
+  const unknown = await page.request.post(path, {
+    data: {
+      metadata: { name: "x", uid: "u" },
+      spec: { replica: 2, storage: { size: "1Gi", sizee: "2Gi" } },
+      extra: true,
+    },
+  });
+  expect(unknown.status()).toBe(422);
+  const body = (await unknown.json()) as { error: { causes: { field?: string }[] } };
+  expect(body.error.causes.map((c) => c.field)).toEqual(
+    expect.arrayContaining(["extra", "metadata.uid", "spec.replica", "spec.storage.sizee"]),
+  );
+
+  const big = await page.request.post(path, {
+    headers: { "content-type": "application/json" },
+    data: JSON.stringify({ pad: "x".repeat(200 * 1024) }),
+  });
+  expect(big.status()).toBe(413);
+
+  const deep = await page.request.post(path, {
+    headers: { "content-type": "application/json" },
+    data: "[".repeat(1000) + "]".repeat(1000),
+  });
+  expect(deep.status()).toBe(400);
 });

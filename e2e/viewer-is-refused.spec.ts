@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { bob, DEMO_NAMESPACE } from "./demo-users";
 import { ClusterListPage } from "./pages/cluster-list-page";
+import { CreateClusterPage } from "./pages/create-cluster-page";
 import { signIn } from "./pages/sign-in-flow";
 
 test("a viewer sees the create button disabled with the reason, and the API refuses", async ({
@@ -58,4 +59,26 @@ test("without a session the API answers 401 and pages send you to sign in", asyn
 
   await page.goto(`/mysqlclusters?namespace=${DEMO_NAMESPACE}`);
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+});
+
+test("a viewer's create form is disabled with the reason; a refused namespace says so", async ({
+  page,
+}) => {
+  await signIn(page, bob);
+  const form = new CreateClusterPage(page);
+  await form.goto(DEMO_NAMESPACE);
+  await expect(form.refusal).toContainText(`does not allow ${bob.email}`);
+  await expect(form.field("Name")).toBeDisabled();
+  await expect(form.createButton).toBeDisabled();
+
+  // A namespace bob may not list: the refusal, not "Connecting…" next to a 403.
+  const list = new ClusterListPage(page);
+  await list.goto("e2e-no-access");
+  await expect(list.liveStatus).toHaveAttribute("data-status", "refused");
+  await expect(page.getByText("Kubernetes refused access")).toBeVisible();
+
+  // The namespace filter refuses what cannot be a namespace, and says why.
+  await list.showNamespace("Not A Namespace");
+  await expect(list.namespaceError).toContainText("Not a namespace name");
+  await expect(page).toHaveURL(/namespace=e2e-no-access/);
 });

@@ -23,9 +23,19 @@ function titleOf(error: Error): string {
 }
 
 /**
- * An error with a way forward: the server's message, and a retry or sign-in action.
+ * An error with a way forward: the server's message, and a retry or sign-in action — or, with
+ * `retrying`, the note that the page is retrying by itself (the apiserver or the dashboard is
+ * unreachable and the load is retried with backoff).
  */
-export function ErrorPanel({ error, onRetry }: { error: Error; onRetry?: () => void }) {
+export function ErrorPanel({
+  error,
+  onRetry,
+  retrying = false,
+}: {
+  error: Error;
+  onRetry?: () => void;
+  retrying?: boolean;
+}) {
   const signIn = error instanceof ApiRequestError && error.status === 401;
   const actions = signIn ? (
     <AlertActionLink component="a" href="/sign-in">
@@ -35,8 +45,15 @@ export function ErrorPanel({ error, onRetry }: { error: Error; onRetry?: () => v
     <AlertActionLink onClick={onRetry}>Try again</AlertActionLink>
   ) : undefined;
   return (
-    <Alert isInline variant="danger" title={titleOf(error)} actionLinks={actions}>
+    <Alert
+      isInline
+      variant={retrying ? "warning" : "danger"}
+      title={titleOf(error)}
+      actionLinks={retrying ? undefined : actions}
+      data-testid="error-panel"
+    >
       {error.message}
+      {retrying ? " Retrying automatically; this page recovers by itself when it is back." : ""}
     </Alert>
   );
 }

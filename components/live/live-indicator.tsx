@@ -17,7 +17,7 @@ export function describeLive(state: LiveState): {
       return { text: "Live", color: "green" };
     case "reconnecting":
       return {
-        text: state.since ? `Reconnecting… (current as of ${time(state.since)})` : "Reconnecting…",
+        text: state.since ? `Reconnecting… (data as of ${time(state.since)})` : "Reconnecting…",
         color: "orange",
       };
     case "stale":
@@ -25,6 +25,8 @@ export function describeLive(state: LiveState): {
         text: state.since ? `Stale since ${time(state.since)}` : "Not live",
         color: "red",
       };
+    case "refused":
+      return { text: "Not live: access refused", color: "red" };
   }
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { initialLiveState, liveReducer, type LiveAction, type LiveState } from "./live-state";
+import {
+  initialLiveState,
+  liveReducer,
+  liveWithQuery,
+  type LiveAction,
+  type LiveState,
+} from "./live-state";
 
 const play = (actions: LiveAction[], from: LiveState = initialLiveState) =>
   actions.reduce(liveReducer, from);
@@ -35,5 +41,54 @@ describe("liveReducer", () => {
       since: null,
       reason: undefined,
     });
+  });
+});
+
+describe("liveWithQuery", () => {
+  const live: LiveState = { status: "connecting", since: null };
+
+  it("shows a refused (403) load as refused, not Connecting…", () => {
+    const failure = { status: 403, message: "User cannot list mysqlclusters in secret" };
+    expect(liveWithQuery(live, { status: "error", failure, dataUpdatedAt: 0 })).toEqual({
+      status: "refused",
+      since: null,
+      reason: failure.message,
+    });
+  });
+
+  it("shows a load being retried (apiserver down) as reconnecting", () => {
+    const failure = { status: 503, message: "The Kubernetes API cannot be reached." };
+    expect(liveWithQuery(live, { status: "pending", failure, dataUpdatedAt: 0 }).status).toBe(
+      "reconnecting",
+    );
+  });
+
+  it("shows a load that failed for good (404) as stale", () => {
+    const failure = { status: 404, message: "not found" };
+    expect(liveWithQuery(live, { status: "error", failure, dataUpdatedAt: 7 })).toEqual({
+      status: "stale",
+      since: 7,
+      reason: "not found",
+    });
+  });
+
+  it("leaves the stream's state alone once the data is loaded", () => {
+    const open = liveReducer(live, { type: "open", at: 1 });
+    expect(liveWithQuery(open, { status: "success", failure: null, dataUpdatedAt: 1 })).toBe(open);
+  });
+});
+
+describe("liveReducer with server status", () => {
+  it("goes reconnecting with the server's reason and since, and live again only on open", () => {
+    const state = play([
+      { type: "open", at: 100 },
+      { type: "interrupted", at: 150, reason: "The Kubernetes API cannot be reached." },
+    ]);
+    expect(state).toEqual({
+      status: "reconnecting",
+      since: 150,
+      reason: "The Kubernetes API cannot be reached.",
+    });
+    expect(liveReducer(state, { type: "open", at: 400 })).toEqual({ status: "live", since: 400 });
   });
 });

@@ -3,7 +3,7 @@
  * as a pure reducer so that the transitions are tested without a browser.
  */
 
-export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale";
+export type LiveStatus = "connecting" | "live" | "reconnecting" | "stale" | "refused";
 
 export interface LiveState {
   status: LiveStatus;
@@ -19,7 +19,7 @@ export interface LiveState {
 
 export type LiveAction =
   | { type: "open"; at: number }
-  | { type: "interrupted"; at: number }
+  | { type: "interrupted"; at: number; reason?: string }
   | { type: "closed"; at: number; reason?: string };
 
 export const initialLiveState: LiveState = { status: "connecting", since: null };
@@ -32,10 +32,33 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
     case "open":
       return { status: "live", since: action.at };
     case "interrupted":
-      return state.status === "stale"
+      return state.status === "stale" || state.status === "refused"
         ? state
-        : { status: "reconnecting", since: lastCurrent, reason: state.reason };
+        : { status: "reconnecting", since: lastCurrent, reason: action.reason ?? state.reason };
     case "closed":
       return { status: "stale", since: lastCurrent, reason: action.reason ?? state.reason };
   }
+}
+
+/** What {@link liveWithQuery} needs of the react-query query that loaded the view's data. */
+export interface QueryHealth {
+  status: "pending" | "error" | "success";
+  /** The last failure (`error` when settled, `failureReason` while retrying), with its HTTP status. */
+  failure: { status: number; message: string } | null;
+  /** When the data was last loaded, in milliseconds since the epoch; 0 when never. */
+  dataUpdatedAt: number;
+}
+
+/**
+ * The live state a view shows, given its stream's state and the query that loads its data: the
+ * stream only opens once the data is loaded, so a refused (403) or failing load must be shown
+ * as such instead of "Connecting…" forever.
+ */
+export function liveWithQuery(live: LiveState, query: QueryHealth): LiveState {
+  const since = query.dataUpdatedAt > 0 ? query.dataUpdatedAt : null;
+  const { failure } = query;
+  if (query.status === "success" || !failure) return live;
+  if (failure.status === 403) return { status: "refused", since, reason: failure.message };
+  if (query.status === "pending") return { status: "reconnecting", since, reason: failure.message };
+  return { status: "stale", since, reason: failure.message };
 }

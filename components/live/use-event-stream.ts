@@ -1,7 +1,11 @@
 "use client";
 
 import { useEffect, useReducer, useRef } from "react";
-import { StreamErrorEventSchema, WATCH_EVENT } from "@/lib/api/watch-events";
+import {
+  StreamErrorEventSchema,
+  StreamStatusEventSchema,
+  WATCH_EVENT,
+} from "@/lib/api/watch-events";
 import { initialLiveState, liveReducer, type LiveState } from "./live-state";
 
 /** Backoff of reconnects after the stream was closed for good, in milliseconds. */
@@ -20,7 +24,10 @@ export interface EventStreamOptions {
 }
 
 /**
- * Keeps an EventSource open and reports whether the view is live. The browser reconnects by
+ * Keeps an EventSource open and reports whether the view is live. The view is live only once the
+ * server says its upstream Kubernetes watch is established (`status: live`), not when the
+ * connection to the dashboard opens, and reconnecting when the server says the watch is lost
+ * (`status: reconnecting`, e.g. the apiserver is down). The browser reconnects by
  * itself after a dropped connection (sending `Last-Event-ID`); when the stream is closed for
  * good (an HTTP error, or the server's `stream-error` event) this hook reopens it with backoff
  * from the last event's id.
@@ -53,8 +60,14 @@ export function useEventStream(options: EventStreamOptions): LiveState {
       source = es;
       es.onopen = () => {
         retryMs = RETRY_INITIAL_MS;
-        dispatch({ type: "open", at: Date.now() });
       };
+      es.addEventListener(WATCH_EVENT.status, (event: MessageEvent<string>) => {
+        const parsed = StreamStatusEventSchema.safeParse(safeJson(event.data));
+        if (!parsed.success) return;
+        const status = parsed.data;
+        if (status.state === "live") dispatch({ type: "open", at: Date.now() });
+        else dispatch({ type: "interrupted", at: Date.parse(status.since), reason: status.reason });
+      });
       es.onerror = () => {
         if (es.readyState === EventSource.CLOSED) giveUp();
         else dispatch({ type: "interrupted", at: Date.now() });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   applyChangeToDetail,
   applyChangeToList,
+  deletionAfterChange,
   listFromSnapshot,
   withResourceVersion,
 } from "./cache-updates";
@@ -56,5 +57,11 @@ describe("cache updates from watch events", () => {
     const next = withResourceVersion(base, "99");
     expect(next.items).toBe(base.items);
     expect(next.resourceVersion).toBe("99");
+  });
+
+  it("records a deletion, and clears it when the object comes back under the same name", () => {
+    expect(deletionAfterChange({ type: "DELETED" }, 1_000)).toEqual({ deletedAt: 1_000 });
+    expect(deletionAfterChange({ type: "ADDED" }, 2_000)).toBeNull();
+    expect(deletionAfterChange({ type: "MODIFIED" }, 3_000)).toBeNull();
   });
 });

@@ -39,6 +39,25 @@ export function withResourceVersion(list: MySQLClusterList, eventId: string): My
   return { ...list, resourceVersion: eventId };
 }
 
+/** A detail view's object was deleted (seen by the watch) at `deletedAt` (ms since the epoch). */
+export interface Deletion {
+  deletedAt: number;
+}
+
+/**
+ * The deletion record of a detail view after a change: set on DELETED, cleared when the object
+ * is there again (re-created with the same name), so the view can say "Deleted at …" and then
+ * show the new object.
+ *
+ * @param at - when the event arrived, in milliseconds since the epoch.
+ */
+export function deletionAfterChange(
+  change: Pick<ChangeEvent, "type">,
+  at: number,
+): Deletion | null {
+  return change.type === "DELETED" ? { deletedAt: at } : null;
+}
+
 /** The one object of a detail view after a change, or `null` when it was deleted. */
 export function applyChangeToDetail(change: ChangeEvent): MySQLCluster | null {
   return change.type === "DELETED" ? null : change.object;

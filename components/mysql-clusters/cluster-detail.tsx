@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  Alert,
   Breadcrumb,
   BreadcrumbItem,
   DescriptionList,
@@ -15,8 +16,9 @@ import {
 } from "@patternfly/react-core";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
+import { clusterVersion, type MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { ErrorPanel } from "../errors/error-panel";
+import { PageHeading } from "../layout/page-heading";
 import { LiveIndicator } from "../live/live-indicator";
 import { ReadyLabel } from "./cluster-table";
 import { ConditionsTable } from "./conditions-table";
@@ -47,7 +49,7 @@ function ClusterSections({ cluster }: { cluster: MySQLCluster }) {
           label="Spec"
           items={[
             ["Engine", spec.engine],
-            ["Version", spec.version],
+            ["Version", spec.version ?? `${clusterVersion(spec)} (default)`],
             ["Replicas", spec.replicas],
             ["Storage size", spec.storage.size],
             ["Storage class", spec.storage.storageClassName ?? "cluster default"],
@@ -86,9 +88,38 @@ function ClusterSections({ cluster }: { cluster: MySQLCluster }) {
   );
 }
 
-/** One MySQL cluster: spec, status and conditions, live from the watch stream. */
-export function ClusterDetailView({ namespace, name }: { namespace: string; name: string }) {
-  const { query, live } = useMySQLCluster(namespace, name);
+/** "Deleted at <time>", while the page keeps the last known state (and follows a re-creation). */
+function DeletedAlert({ deletedAt }: { deletedAt: number }) {
+  return (
+    <PageSection>
+      <Alert
+        isInline
+        variant="warning"
+        title={`Deleted at ${new Date(deletedAt).toLocaleTimeString()}`}
+        data-testid="cluster-deleted"
+      >
+        This MySQL cluster no longer exists; below is its last known state. If a cluster with the
+        same name is created, this page shows it.
+      </Alert>
+    </PageSection>
+  );
+}
+
+/**
+ * One MySQL cluster: spec, status and conditions, live from the watch stream.
+ *
+ * @param initial - the object as the server render read it, when it could.
+ */
+export function ClusterDetailView({
+  namespace,
+  name,
+  initial,
+}: {
+  namespace: string;
+  name: string;
+  initial?: MySQLCluster;
+}) {
+  const { query, live, deletion } = useMySQLCluster(namespace, name, initial);
   return (
     <>
       <PageSection>
@@ -98,20 +129,24 @@ export function ClusterDetailView({ namespace, name }: { namespace: string; name
               MySQL clusters in {namespace}
             </Link>
           </BreadcrumbItem>
-          <BreadcrumbItem isActive>{name}</BreadcrumbItem>
         </Breadcrumb>
         <Flex alignItems={{ default: "alignItemsCenter" }}>
           <FlexItem>
-            <Title headingLevel="h1">{name}</Title>
+            <PageHeading>{name}</PageHeading>
           </FlexItem>
           <FlexItem>
             <LiveIndicator state={live} />
           </FlexItem>
         </Flex>
       </PageSection>
+      {deletion ? <DeletedAlert deletedAt={deletion.deletedAt} /> : null}
       {query.isPending ? (
         <PageSection>
-          <Spinner aria-label="Loading the MySQL cluster" />
+          {query.failureReason ? (
+            <ErrorPanel error={query.failureReason} retrying />
+          ) : (
+            <Spinner aria-label="Loading the MySQL cluster" />
+          )}
         </PageSection>
       ) : query.isError ? (
         <PageSection>

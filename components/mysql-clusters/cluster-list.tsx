@@ -1,63 +1,51 @@
 "use client";
 
 import {
-  Button,
-  Flex,
-  FlexItem,
+  Alert,
   PageSection,
   Spinner,
-  TextInput,
-  Title,
   Toolbar,
   ToolbarContent,
   ToolbarGroup,
   ToolbarItem,
 } from "@patternfly/react-core";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { ErrorPanel } from "../errors/error-panel";
+import { PageHeading } from "../layout/page-heading";
 import { LiveIndicator } from "../live/live-indicator";
 import { ClusterTable } from "./cluster-table";
 import { CreateClusterButton } from "./create-button";
+import { NamespacePicker } from "./namespace-picker";
 import { useMySQLClusters } from "./use-mysql-clusters";
 
-/** Chooses the namespace shown (kept in the URL, so that views can be shared). */
-function NamespacePicker({ namespace }: { namespace: string }) {
-  const router = useRouter();
-  const [value, setValue] = useState(namespace);
-  return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        router.push(`/mysqlclusters?namespace=${encodeURIComponent(value.trim())}`);
-      }}
-    >
-      <Flex flexWrap={{ default: "nowrap" }} spaceItems={{ default: "spaceItemsSm" }}>
-        <FlexItem>
-          <TextInput
-            aria-label="Namespace"
-            value={value}
-            onChange={(_event, next) => setValue(next)}
-            style={{ width: "12rem" }}
-          />
-        </FlexItem>
-        <FlexItem>
-          <Button type="submit" variant="secondary">
-            Show
-          </Button>
-        </FlexItem>
-      </Flex>
-    </form>
-  );
-}
-
-/** The MySQL clusters of a namespace, live from the watch stream. */
-export function ClusterListView({ namespace }: { namespace: string }) {
+/**
+ * The MySQL clusters of a namespace, live from the watch stream.
+ *
+ * @param refusedNamespace - a `namespace` from the URL that is not a namespace name (the
+ *   default one is shown instead, and the page says so).
+ */
+export function ClusterListView({
+  namespace,
+  refusedNamespace,
+}: {
+  namespace: string;
+  refusedNamespace?: string;
+}) {
   const { query, live } = useMySQLClusters(namespace);
   return (
     <>
       <PageSection>
-        <Title headingLevel="h1">MySQL clusters</Title>
+        <PageHeading>MySQL clusters</PageHeading>
+        {refusedNamespace !== undefined ? (
+          <Alert
+            isInline
+            variant="warning"
+            title="Not a namespace name"
+            data-testid="namespace-refused"
+          >
+            &quot;{refusedNamespace}&quot; is not a valid namespace name (lower-case letters, digits
+            and &apos;-&apos;); showing {namespace} instead.
+          </Alert>
+        ) : null}
         <Toolbar>
           <ToolbarContent>
             <ToolbarItem>
@@ -76,7 +64,11 @@ export function ClusterListView({ namespace }: { namespace: string }) {
       </PageSection>
       <PageSection>
         {query.isPending ? (
-          <Spinner aria-label="Loading MySQL clusters" />
+          query.failureReason ? (
+            <ErrorPanel error={query.failureReason} retrying />
+          ) : (
+            <Spinner aria-label="Loading MySQL clusters" />
+          )
         ) : query.isError ? (
           <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />
         ) : (

@@ -5,9 +5,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import Link from "next/link";
 import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { useNow } from "../use-now";
-import { findCondition, formatAge, replicasText } from "./format";
-
-const STATUS_COLOR = { True: "green", False: "red", Unknown: "grey" } as const;
+import { conditionColor, findCondition, formatAge, replicasText } from "./format";
 
 /** The Ready condition as a label: `True`, `False (reason)`, or `—` before the operator wrote it. */
 export function ReadyLabel({ cluster }: { cluster: MySQLCluster }) {
@@ -15,7 +13,7 @@ export function ReadyLabel({ cluster }: { cluster: MySQLCluster }) {
   if (!ready) return <span>—</span>;
   const text = ready.status === "True" ? "True" : `${ready.status} (${ready.reason})`;
   return (
-    <Label color={STATUS_COLOR[ready.status]} isCompact title={ready.message}>
+    <Label color={conditionColor("Ready", ready.status)} isCompact title={ready.message}>
       {text}
     </Label>
   );

@@ -3,8 +3,7 @@
 import { Label } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import type { Condition } from "@/lib/crds/common";
-
-const COLOR = { True: "green", False: "red", Unknown: "grey" } as const;
+import { conditionColor } from "./format";
 
 /** `status.conditions` as a table: type, status, reason, message, last transition. */
 export function ConditionsTable({
@@ -31,7 +30,7 @@ export function ConditionsTable({
           <Tr key={c.type} data-testid={`condition-${c.type}`}>
             <Td dataLabel="Type">{c.type}</Td>
             <Td dataLabel="Status">
-              <Label color={COLOR[c.status]} isCompact>
+              <Label color={conditionColor(c.type, c.status)} isCompact>
                 {c.status}
               </Label>
             </Td>

@@ -9,7 +9,7 @@ import {
   Tooltip,
 } from "@patternfly/react-core";
 import { useRouter } from "next/navigation";
-import { usePermissions } from "./use-mysql-clusters";
+import { useCreatePermission } from "./use-mysql-clusters";
 
 /**
  * "Create MySQL cluster", enabled only when Kubernetes RBAC lets the user create MySQLClusters
@@ -17,19 +17,13 @@ import { usePermissions } from "./use-mysql-clusters";
  */
 export function CreateClusterButton({ namespace }: { namespace: string }) {
   const router = useRouter();
-  const permissions = usePermissions(namespace);
-  const decision = permissions.data?.mysqlclusters.create;
-  const allowed = decision?.allowed === true;
-  const reason = permissions.isPending
-    ? "Checking your permissions…"
-    : permissions.isError
-      ? `Your permissions could not be checked: ${permissions.error.message}`
-      : (decision?.reason ?? "");
+  const { allowed, reason } = useCreatePermission(namespace);
 
   const button = (
     <Button
       variant="primary"
       isAriaDisabled={!allowed}
+      style={{ whiteSpace: "nowrap" }}
       aria-describedby={allowed ? undefined : "create-cluster-reason"}
       onClick={() => router.push(`/mysqlclusters/new?namespace=${encodeURIComponent(namespace)}`)}
     >

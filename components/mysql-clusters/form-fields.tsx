@@ -18,27 +18,35 @@ interface FieldProps<T extends FieldValues> {
   /** Shown under the field while it has no error. */
   hint?: string;
   isRequired?: boolean;
+  isDisabled?: boolean;
 }
 
-/** The field's error, or its hint. */
-function FieldHelp({ error, hint }: { error?: string; hint?: string }) {
+/**
+ * The field's error, or its hint, with the id its input names in `aria-describedby` (a live
+ * region, so a new error is announced).
+ */
+function FieldHelp({ id, error, hint }: { id: string; error?: string; hint?: string }) {
   if (!error && !hint) return null;
   return (
     <FormHelperText>
-      <HelperText>
-        <HelperTextItem variant={error ? "error" : "default"}>{error ?? hint}</HelperTextItem>
+      <HelperText isLiveRegion>
+        <HelperTextItem id={id} variant={error ? "error" : "default"}>
+          {error ?? hint}
+        </HelperTextItem>
       </HelperText>
     </FormHelperText>
   );
 }
 
 const idOf = (name: string) => `field-${name.replace(/\./g, "-")}`;
+/** The id of a field's helper text, or `undefined` when it shows none. */
+const helpIdOf = (name: string, shown: boolean) => (shown ? `${idOf(name)}-help` : undefined);
 
 /** A text (or number) input bound to react-hook-form, with its validation message. */
 export function TextField<T extends FieldValues>(
   props: FieldProps<T> & { type?: "text" | "number"; onValueChange?: (value: string) => void },
 ) {
-  const { control, name, label, hint, isRequired, type = "text" } = props;
+  const { control, name, label, hint, isRequired, isDisabled, type = "text" } = props;
   return (
     <Controller
       control={control}
@@ -68,8 +76,12 @@ export function TextField<T extends FieldValues>(
             ref={field.ref}
             validated={fieldState.error ? "error" : "default"}
             aria-invalid={fieldState.error ? true : undefined}
+            isRequired={isRequired}
+            isDisabled={isDisabled}
+            aria-required={isRequired}
+            aria-describedby={helpIdOf(name, Boolean(fieldState.error ?? hint))}
           />
-          <FieldHelp error={fieldState.error?.message} hint={hint} />
+          <FieldHelp id={`${idOf(name)}-help`} error={fieldState.error?.message} hint={hint} />
         </FormGroup>
       )}
     />
@@ -100,12 +112,16 @@ export function SelectField<T extends FieldValues>(
             }}
             onBlur={field.onBlur}
             validated={fieldState.error ? "error" : "default"}
+            aria-invalid={fieldState.error ? true : undefined}
+            isRequired={isRequired}
+            aria-required={isRequired}
+            aria-describedby={helpIdOf(name, Boolean(fieldState.error ?? hint))}
           >
             {options.map((o) => (
               <FormSelectOption key={o.value} value={o.value} label={o.label} />
             ))}
           </FormSelect>
-          <FieldHelp error={fieldState.error?.message} hint={hint} />
+          <FieldHelp id={`${idOf(name)}-help`} error={fieldState.error?.message} hint={hint} />
         </FormGroup>
       )}
     />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findCondition, formatAge, replicasText, specApplied } from "./format";
+import { conditionColor, findCondition, formatAge, replicasText, specApplied } from "./format";
 import { cluster } from "./test-fixtures";
 
 describe("format", () => {
@@ -32,5 +32,19 @@ describe("format", () => {
     expect(findCondition(c, "Degraded")).toBeUndefined();
     expect(specApplied(c)).toBe(true);
     expect(specApplied({ ...c, metadata: { ...c.metadata, generation: 2 } })).toBe(false);
+  });
+});
+
+describe("conditionColor", () => {
+  it("colours by meaning: Degraded=False and Progressing=False are healthy", () => {
+    expect(conditionColor("Ready", "True")).toBe("green");
+    expect(conditionColor("Ready", "False")).toBe("red");
+    expect(conditionColor("Degraded", "False")).toBe("green");
+    expect(conditionColor("Degraded", "True")).toBe("red");
+    expect(conditionColor("Progressing", "False")).toBe("green");
+    expect(conditionColor("Progressing", "True")).toBe("blue");
+    expect(conditionColor("Stopped", "True")).toBe("orange");
+    expect(conditionColor("ReplicationHealthy", "False")).toBe("red");
+    expect(conditionColor("Ready", "Unknown")).toBe("grey");
   });
 });

@@ -42,3 +42,28 @@ export function specApplied(cluster: MySQLCluster): boolean {
   const generation = cluster.metadata.generation;
   return generation === undefined || cluster.status?.observedGeneration === generation;
 }
+
+/** A label colour that says whether a condition is good, bad, in progress or unknown. */
+export type ConditionColor = "green" | "red" | "orange" | "blue" | "grey";
+
+/**
+ * Conditions whose `True` is the bad state ("abnormal-true" in the Kubernetes conventions):
+ * `Degraded=False` is healthy. `Progressing=True` is work under way (blue), `False` is at rest.
+ */
+const ABNORMAL_TRUE = new Set(["Degraded", "Failed", "Stalled"]);
+const IN_PROGRESS_TRUE = new Set(["Progressing", "Reconciling"]);
+const NOTICE_TRUE = new Set(["Stopped", "Paused"]);
+
+/**
+ * The colour of a condition's status by what it means for the type, not by True/False alone.
+ *
+ * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#typical-status-properties
+ */
+export function conditionColor(type: string, status: Condition["status"]): ConditionColor {
+  if (status === "Unknown") return "grey";
+  const isTrue = status === "True";
+  if (ABNORMAL_TRUE.has(type)) return isTrue ? "red" : "green";
+  if (IN_PROGRESS_TRUE.has(type)) return isTrue ? "blue" : "green";
+  if (NOTICE_TRUE.has(type)) return isTrue ? "orange" : "green";
+  return isTrue ? "green" : "red";
+}

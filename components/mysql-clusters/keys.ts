@@ -11,6 +11,9 @@ export const mysqlClusterKeys = {
   list: (namespace: string, params: MySQLClusterListParams = {}) =>
     ["mysqlclusters", namespace, null, params] as const,
   detail: (namespace: string, name: string) => ["mysqlclusters", namespace, name, {}] as const,
+  /** When the watch saw the object deleted ({@link Deletion}), or `null`. */
+  deletion: (namespace: string, name: string) =>
+    ["mysqlclusters", namespace, name, { deletion: true }] as const,
 };
 
 /** The same shape for the user's permissions in a namespace. */

@@ -13,6 +13,7 @@ export function cluster(name: string, rv: string, extra: Partial<MySQLCluster> =
       storage: { size: "10Gi" },
       stopped: false,
       deletionPolicy: "Retain",
+      failover: { enabled: true, unreachableSeconds: 30 },
     },
     ...extra,
   };

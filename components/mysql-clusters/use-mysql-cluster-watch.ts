@@ -15,6 +15,8 @@ import { safeJson, useEventStream } from "../live/use-event-stream";
 import {
   applyChangeToDetail,
   applyChangeToList,
+  deletionAfterChange,
+  type Deletion,
   listFromSnapshot,
   withResourceVersion,
 } from "./cache-updates";
@@ -51,16 +53,24 @@ function cachedResourceVersion(client: QueryClient, target: WatchTarget): string
     ?.resourceVersion;
 }
 
-/** Writes one object into its detail entry; a deleted one makes the detail query refetch (404). */
+/**
+ * Writes one object into its detail entry. A deleted one (`null`) keeps its last known state in
+ * the entry and gets a deletion record, so its page says "Deleted at …" instead of refetching
+ * into a 404; an object there again (re-created) clears the record.
+ */
 function setDetail(
   client: QueryClient,
   namespace: string,
   name: string,
   value: MySQLCluster | null,
+  deleted = value === null,
 ) {
-  const key = mysqlClusterKeys.detail(namespace, name);
-  if (value) client.setQueryData(key, value);
-  else void client.invalidateQueries({ queryKey: key, exact: true });
+  if (value) client.setQueryData(mysqlClusterKeys.detail(namespace, name), value);
+  const deletion = deletionAfterChange({ type: deleted ? "DELETED" : "MODIFIED" }, Date.now());
+  const key = mysqlClusterKeys.deletion(namespace, name);
+  if (!deletion && client.getQueryData(key) === undefined) return;
+  // Keep the first deletion time when a later snapshot confirms it.
+  client.setQueryData<Deletion | null>(key, (seen) => (deletion ? (seen ?? deletion) : null));
 }
 
 /** Handlers applying each watch event to the cache. */
@@ -87,7 +97,8 @@ function cacheHandlers(client: QueryClient, target: WatchTarget) {
           list ? applyChangeToList(list, change, event.lastEventId) : list,
         );
       }
-      setDetail(client, ns, change.object.metadata.name, applyChangeToDetail(change));
+      const deleted = applyChangeToDetail(change) === null;
+      setDetail(client, ns, change.object.metadata.name, change.object, deleted);
     },
     [WATCH_EVENT.bookmark]: (event: MessageEvent<string>) => {
       const parsed = BookmarkEventSchema.safeParse(safeJson(event.data));

@@ -7,9 +7,11 @@ import {
   type MySQLClusterList,
 } from "@/lib/api/mysql-clusters";
 import { PermissionsSchema } from "@/lib/api/permissions";
-import { MySQLClusterSchema } from "@/lib/crds/mysql-cluster";
+import { MySQLClusterSchema, type MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { fetchJson, postJson } from "../api/fetch-json";
-import { applyChangeToList } from "./cache-updates";
+import { failureOf } from "../api/retry";
+import { liveWithQuery, type LiveState } from "../live/live-state";
+import { applyChangeToList, type Deletion } from "./cache-updates";
 import { mysqlClusterKeys, permissionKeys } from "./keys";
 import { useMySQLClusterWatch } from "./use-mysql-cluster-watch";
 
@@ -19,6 +21,20 @@ import { useMySQLClusterWatch } from "./use-mysql-cluster-watch";
  */
 
 const enc = encodeURIComponent;
+
+/** The view's live state: the stream's, or the load's failure while there is no data. */
+function viewLive(
+  live: LiveState,
+  query: {
+    status: "pending" | "error" | "success";
+    error: Error | null;
+    failureReason: Error | null;
+    dataUpdatedAt: number;
+  },
+): LiveState {
+  const failure = failureOf(query.error ?? query.failureReason);
+  return liveWithQuery(live, { status: query.status, failure, dataUpdatedAt: query.dataUpdatedAt });
+}
 
 /** MySQLClusters of a namespace, live. */
 export function useMySQLClusters(namespace: string) {
@@ -30,11 +46,16 @@ export function useMySQLClusters(namespace: string) {
     staleTime: Infinity,
   });
   const live = useMySQLClusterWatch({ namespace, enabled: query.isSuccess });
-  return { query, live };
+  return { query, live: viewLive(live, query) };
 }
 
-/** One MySQLCluster, live. */
-export function useMySQLCluster(namespace: string, name: string) {
+/**
+ * One MySQLCluster, live, with when the watch saw it deleted (`deletion`, `null` while it
+ * exists; the query keeps its last known state).
+ *
+ * @param initial - the object as the page's server render read it, if it did.
+ */
+export function useMySQLCluster(namespace: string, name: string, initial?: MySQLCluster) {
   const query = useQuery({
     queryKey: mysqlClusterKeys.detail(namespace, name),
     queryFn: () =>
@@ -42,10 +63,18 @@ export function useMySQLCluster(namespace: string, name: string) {
         `/api/v1/namespaces/${enc(namespace)}/mysqlclusters/${enc(name)}`,
         MySQLClusterSchema,
       ),
+    initialData: initial,
+    staleTime: Infinity,
+  });
+  // Written only by the watch (setQueryData); never fetched.
+  const deletion = useQuery<Deletion | null>({
+    queryKey: mysqlClusterKeys.deletion(namespace, name),
+    queryFn: () => null,
+    initialData: null,
     staleTime: Infinity,
   });
   const live = useMySQLClusterWatch({ namespace, name, enabled: query.isSuccess });
-  return { query, live };
+  return { query, live: viewLive(live, query), deletion: deletion.data };
 }
 
 /** Creates a MySQLCluster; the new object goes into the cache at once (the watch confirms it). */
@@ -79,4 +108,23 @@ export function usePermissions(namespace: string) {
     queryFn: () => fetchJson(`/api/v1/namespaces/${enc(namespace)}/permissions`, PermissionsSchema),
     staleTime: 60_000,
   });
+}
+
+/**
+ * Whether the user may create MySQLClusters in `namespace`, and why not: `pending` while the
+ * permissions are being checked (not allowed until known).
+ */
+export function useCreatePermission(namespace: string): {
+  allowed: boolean;
+  pending: boolean;
+  reason: string;
+} {
+  const permissions = usePermissions(namespace);
+  const decision = permissions.data?.mysqlclusters.create;
+  const reason = permissions.isPending
+    ? "Checking your permissions…"
+    : permissions.isError
+      ? `Your permissions could not be checked: ${permissions.error.message}`
+      : (decision?.reason ?? "");
+  return { allowed: decision?.allowed === true, pending: permissions.isPending, reason };
 }

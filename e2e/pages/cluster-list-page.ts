@@ -5,8 +5,12 @@ export class ClusterListPage {
   readonly createButton: Locator;
   readonly disabledReason: Locator;
   readonly liveStatus: Locator;
+  readonly namespaceFilter: Locator;
+  readonly namespaceError: Locator;
 
   constructor(private readonly page: Page) {
+    this.namespaceFilter = page.getByRole("textbox", { name: "Namespace" });
+    this.namespaceError = page.getByTestId("namespace-error");
     this.createButton = page.getByRole("button", { name: "Create MySQL cluster" });
     this.disabledReason = page.getByTestId("create-disabled-reason");
     this.liveStatus = page.getByTestId("live-status");
@@ -22,6 +26,12 @@ export class ClusterListPage {
   /** Waits until the view is fed by the live stream. */
   async expectLive() {
     await expect(this.liveStatus).toHaveAttribute("data-status", "live");
+  }
+
+  /** Types a namespace into the filter and submits it. */
+  async showNamespace(namespace: string) {
+    await this.namespaceFilter.fill(namespace);
+    await this.page.getByRole("button", { name: "Show", exact: true }).click();
   }
 
   row(name: string): Locator {

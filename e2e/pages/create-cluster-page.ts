@@ -22,7 +22,18 @@ const ROLES = {
 
 /** The create form; fields found by their labels, as a user finds them. */
 export class CreateClusterPage {
-  constructor(private readonly page: Page) {}
+  readonly createButton: Locator;
+  /** The alert saying why the user may not create here. */
+  readonly refusal: Locator;
+
+  constructor(private readonly page: Page) {
+    this.createButton = page.getByRole("button", { name: "Create", exact: true });
+    this.refusal = page.getByTestId("create-refused");
+  }
+
+  async goto(namespace: string) {
+    await this.page.goto(`/mysqlclusters/new?namespace=${namespace}`);
+  }
 
   /** A field by its accessible name (the label without the required marker). */
   field(label: FieldLabel): Locator {
@@ -49,6 +60,6 @@ export class CreateClusterPage {
   }
 
   async submit() {
-    await this.page.getByRole("button", { name: "Create", exact: true }).click();
+    await this.createButton.click();
   }
 }

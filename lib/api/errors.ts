@@ -36,16 +36,56 @@ export const ApiErrorBodySchema = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 
+/** The parts of a zod issue {@link causesFromIssues} reads. */
+export interface IssueLike {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  /** `unrecognized_keys`: the unknown keys, under `path`. */
+  keys?: readonly string[];
+  /** `too_big` / `too_small`: the bound that was crossed. */
+  maximum?: unknown;
+  minimum?: unknown;
+}
+
+/** `z.int()`'s own safe-integer bound: noise next to the schema's real bound on the same field. */
+const isSafeIntegerBound = (issue: IssueLike) =>
+  issue.maximum === Number.MAX_SAFE_INTEGER || issue.minimum === Number.MIN_SAFE_INTEGER;
+
+const joinPath = (path: readonly PropertyKey[]) =>
+  path.length > 0 ? path.map(String).join(".") : undefined;
+
 /**
- * Turns zod issues into API causes with dotted field paths.
+ * Turns zod issues into API causes with dotted field paths, one cause per field: an unknown key
+ * becomes a cause on its own path (`spec.storage.sizee: unknown field`), and a field with several
+ * issues keeps the first meaningful one (`replicas: 1e308` says "must be at most 9" once, not
+ * also "outside the safe integer range").
  *
  * @param issues - `ZodError.issues` of a failed parse.
  */
-export function causesFromIssues(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): ApiErrorCause[] {
-  return issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join(".") : undefined,
-    message: issue.message,
-  }));
+export function causesFromIssues(issues: readonly IssueLike[]): ApiErrorCause[] {
+  const expanded: { field: string | undefined; message: string; noise: boolean }[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys" && issue.keys && issue.keys.length > 0) {
+      for (const key of issue.keys) {
+        expanded.push({
+          field: joinPath([...issue.path, key]),
+          message: "unknown field",
+          noise: false,
+        });
+      }
+      continue;
+    }
+    expanded.push({
+      field: joinPath(issue.path),
+      message: issue.message,
+      noise: isSafeIntegerBound(issue),
+    });
+  }
+  const byField = new Map<string | undefined, { message: string; noise: boolean }>();
+  for (const cause of expanded) {
+    const seen = byField.get(cause.field);
+    if (!seen || (seen.noise && !cause.noise)) byField.set(cause.field, cause);
+  }
+  return [...byField].map(([field, { message }]) => ({ field, message }));
 }

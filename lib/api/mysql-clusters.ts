@@ -5,18 +5,53 @@
  */
 import { z } from "zod";
 import { Dns1123LabelSchema } from "../crds/common";
-import { MySQLClusterSchema, MySQLClusterSpecSchema } from "../crds/mysql-cluster";
+import {
+  MYSQL_API_VERSION,
+  MySQLClusterNameSchema,
+  MySQLClusterNames,
+  MySQLClusterSchema,
+  MySQLClusterSpecSchema,
+} from "../crds/mysql-cluster";
+import { AnnotationsSchema, LabelsSchema } from "./object-meta";
+
+/**
+ * The CRD's spec, strict at the HTTP boundary: an unknown field in `spec` or `spec.storage` is
+ * refused (422 with its path) instead of silently dropped, so a typo such as `spec.replica` is
+ * not mistaken for a default. The CRD schema itself stays as it is (wrapped, not edited).
+ */
+const storage = MySQLClusterSpecSchema.shape.storage;
+const StrictSpecSchema = MySQLClusterSpecSchema.safeExtend({
+  storage: storage
+    .safeExtend({
+      // A zero size fails the CRD's quantity pattern too, but its message ("a whole number with
+      // an optional unit") does not say what is wrong with 0Gi; say it first.
+      size: z
+        .string()
+        .refine((size) => !/^0+[A-Za-z]*$/.test(size), {
+          message: "must be greater than zero, e.g. 10Gi",
+          abort: true,
+        })
+        .pipe(storage.shape.size),
+    })
+    .strict(),
+}).strict();
 
 /**
  * `POST /api/v1/namespaces/{namespace}/mysqlclusters`. `metadata.namespace` may be omitted; when
- * given it must equal the namespace of the URL.
+ * given it must equal the namespace of the URL. `apiVersion` and `kind` may be sent (a manifest
+ * as kubectl would send it) and must then be the MySQLCluster's. Every object is strict: unknown
+ * fields are refused with their path.
  */
-export const CreateMySQLClusterRequestSchema = z.object({
-  metadata: z.object({
-    name: Dns1123LabelSchema,
+export const CreateMySQLClusterRequestSchema = z.strictObject({
+  apiVersion: z.literal(MYSQL_API_VERSION).optional(),
+  kind: z.literal(MySQLClusterNames.kind).optional(),
+  metadata: z.strictObject({
+    name: MySQLClusterNameSchema,
     namespace: Dns1123LabelSchema.optional(),
+    labels: LabelsSchema.optional(),
+    annotations: AnnotationsSchema.optional(),
   }),
-  spec: MySQLClusterSpecSchema,
+  spec: StrictSpecSchema,
 });
 export type CreateMySQLClusterRequest = z.infer<typeof CreateMySQLClusterRequestSchema>;
 /** What a client sends (defaults of the spec not yet applied). */
@@ -34,7 +69,7 @@ export type MySQLClusterList = z.infer<typeof MySQLClusterListSchema>;
 export const MySQLClusterQuerySchema = z.object({
   namespace: Dns1123LabelSchema,
   /** Only this object (detail views). */
-  name: Dns1123LabelSchema.optional(),
+  name: MySQLClusterNameSchema.optional(),
   /** Opaque resourceVersion to start watching from (a list's, or the last event's id). */
   resourceVersion: z.string().min(1).max(64).optional(),
 });

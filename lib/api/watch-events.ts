@@ -9,6 +9,10 @@
  * - `bookmark`: nothing changed, but the stream has progressed to this resourceVersion.
  * - `stream-error`: the watch stopped for a reason retrying will not fix (e.g. 403); the server
  *   closes the stream after it.
+ * - `status`: the state of the upstream Kubernetes watch, sent on every change of it: `live` once
+ *   a watch request is accepted (the view is current from here; a stream is not live before its
+ *   first `status: live`), `reconnecting` when the apiserver cannot be watched (unreachable,
+ *   5xx) with `since`, the moment the view stopped being current. No `id`: it is not a position.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
@@ -22,6 +26,7 @@ export const WATCH_EVENT = {
   change: "change",
   bookmark: "bookmark",
   streamError: "stream-error",
+  status: "status",
 } as const;
 
 export const SnapshotEventSchema = z.object({
@@ -40,3 +45,15 @@ export const BookmarkEventSchema = z.object({ resourceVersion: z.string() });
 export type BookmarkEvent = z.infer<typeof BookmarkEventSchema>;
 
 export const StreamErrorEventSchema = ApiErrorBodySchema;
+
+export const StreamStatusEventSchema = z.discriminatedUnion("state", [
+  z.object({ state: z.literal("live") }),
+  z.object({
+    state: z.literal("reconnecting"),
+    /** ISO 8601 time the upstream watch was lost. */
+    since: z.iso.datetime(),
+    /** Why, in words for the user. */
+    reason: z.string(),
+  }),
+]);
+export type StreamStatusEvent = z.infer<typeof StreamStatusEventSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KubeApiError, KubeConnectionError } from "../kube/errors";
-import { toApiError } from "./errors";
+import { normalizeKubeCauses, toApiError } from "./errors";
 
 const kube = (status: number, reason: string, causes = [] as KubeApiError["causes"]) =>
   new KubeApiError({ status, reason, message: `kube says ${reason}`, causes });
@@ -45,5 +45,27 @@ describe("toApiError", () => {
     const hidden = toApiError(new Error("secret detail"));
     expect(hidden.status).toBe(500);
     expect(hidden.body.error.message).not.toContain("secret");
+  });
+});
+
+describe("normalizeKubeCauses", () => {
+  it("puts a CEL rule's <nil> cause about metadata.name on metadata.name, once", () => {
+    const message = 'Invalid value: "object": metadata.name must be at most 52 characters';
+    expect(
+      normalizeKubeCauses([
+        { field: "<nil>", reason: "FieldValueInvalid", message },
+        { field: "<nil>", reason: "FieldValueInvalid", message },
+        { field: "spec.replicas", message: "must be <= 9" },
+      ]),
+    ).toEqual([
+      { field: "metadata.name", message: "must be at most 52 characters" },
+      { field: "spec.replicas", message: "must be <= 9" },
+    ]);
+  });
+
+  it("leaves a cause without a field path in its message on the whole object", () => {
+    expect(normalizeKubeCauses([{ field: "<nil>", message: "something else" }])).toEqual([
+      { field: undefined, message: "something else" },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { ApiErrorBody, ApiErrorCause, ApiErrorCode } from "@/lib/api/errors";
-import { KubeApiError, KubeConnectionError } from "../kube/errors";
+import { KubeApiError, KubeConnectionError, type KubeCause } from "../kube/errors";
 import { moduleLogger } from "../log";
 
 /**
@@ -24,6 +24,37 @@ export function apiError(
   causes: ApiErrorCause[] = [],
 ): ApiError {
   return { status, body: { error: { code, message, causes } } };
+}
+
+/** A cause field Kubernetes uses when a rule has no field path (CEL on the whole object). */
+const NO_FIELD = new Set(["", "<nil>"]);
+const INVALID_VALUE_PREFIX = /^Invalid value: (?:"[^"]*": )?/;
+const NAMED_FIELD = /^(metadata\.name|metadata\.namespace|spec(?:\.[A-Za-z0-9_]+)*) (.+)$/;
+
+/**
+ * Kubernetes field causes as the API reports them: a cause without a field (`<nil>`, from a CEL
+ * rule on the whole object such as the MySQLCluster's `metadata.name` rules) whose message starts
+ * with a field path gets that field, so a form shows it on the field; `Invalid value: "object": `
+ * noise is dropped; duplicates (same field and message) are reported once.
+ *
+ * @param causes - `metav1.StatusCause`s of an apiserver error.
+ */
+export function normalizeKubeCauses(causes: readonly KubeCause[]): ApiErrorCause[] {
+  const seen = new Set<string>();
+  const result: ApiErrorCause[] = [];
+  for (const cause of causes) {
+    let field = cause.field && !NO_FIELD.has(cause.field) ? cause.field : undefined;
+    let message = cause.message;
+    if (field === undefined) {
+      const named = NAMED_FIELD.exec(message.replace(INVALID_VALUE_PREFIX, ""));
+      if (named?.[1] && named[2]) [field, message] = [named[1], named[2]];
+    }
+    const key = `${field ?? ""}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push({ field, message });
+  }
+  return result;
 }
 
 /** Kubernetes statuses passed through as they are, with the code the API uses for them. */
@@ -50,8 +81,7 @@ export function toApiError(err: unknown): ApiError {
     const passed = PASSED_THROUGH[err.status];
     if (passed) {
       const code = err.status === 409 && err.reason === "AlreadyExists" ? "AlreadyExists" : passed;
-      const causes = err.causes.map((c) => ({ field: c.field, message: c.message }));
-      return apiError(err.status, code, err.message, causes);
+      return apiError(err.status, code, err.message, normalizeKubeCauses(err.causes));
     }
     if (err.status === 401) {
       log.error({ err }, "apiserver rejected the dashboard's credentials");

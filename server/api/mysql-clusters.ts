@@ -6,7 +6,7 @@ import {
   MySQLClusterQuerySchema,
   type MySQLClusterList,
 } from "@/lib/api/mysql-clusters";
-import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
+import { MySQLClusterNameSchema, type MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { getUser } from "../auth/session";
 import { kubeForUser } from "../kube/client";
 import { createMySQLCluster, getMySQLCluster, listMySQLClusters } from "../kube/mysql-clusters";
@@ -23,7 +23,7 @@ const log = moduleLogger("api/mysql-clusters");
 const NO_STORE = { "Cache-Control": "no-store" };
 
 const ListQuerySchema = MySQLClusterQuerySchema.pick({ namespace: true }).partial();
-const PathSchema = z.object({ namespace: Dns1123LabelSchema, name: Dns1123LabelSchema });
+const PathSchema = z.object({ namespace: Dns1123LabelSchema, name: MySQLClusterNameSchema });
 
 /** `GET /api/v1/mysqlclusters?namespace=demo` → 200 {@link MySQLClusterList}. */
 export async function listMySQLClustersHandler(request: Request): Promise<Response> {
@@ -84,7 +84,7 @@ export async function createMySQLClusterHandler(
   }
   try {
     const kube = await kubeForUser(user);
-    const created = await createMySQLCluster(kube, namespace.value, metadata.name, spec);
+    const created = await createMySQLCluster(kube, namespace.value, metadata, spec);
     log.info(
       { user: user.username, namespace: namespace.value, name: metadata.name },
       "created MySQLCluster",

@@ -27,9 +27,71 @@ export function validate<S extends z.ZodType>(
 }
 
 /**
+ * Deepest nesting of objects and arrays a request body may have. The deepest valid
+ * MySQLCluster body is far shallower (about 8); the bound keeps a hostile `[[[[…` from costing
+ * recursion in the parser and the schema.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const tooLarge = () =>
+  apiError(413, "BadRequest", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+
+/**
+ * Reads a request body as UTF-8 text, at most `limit` bytes: refused from the `Content-Length`
+ * header before reading, and, for a chunked body, the read stops (and the stream is cancelled)
+ * as soon as the count passes the limit — an oversized body is never buffered whole.
+ *
+ * @param limit - in bytes.
+ * @returns the text, or `null` when the body is over the limit.
+ */
+export async function readLimitedText(request: Request, limit: number): Promise<string | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8").decode(Buffer.concat(chunks));
+}
+
+/**
+ * The deepest nesting of objects and arrays in a JSON text, counted without parsing (brackets
+ * inside strings do not count). Stops counting once past `max`.
+ */
+export function jsonDepth(text: string, max = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > max) return deepest;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
+/**
  * Reads a JSON request body: 415 unless `Content-Type: application/json` (which a cross-site
- * form cannot send without a CORS preflight), 413 over {@link MAX_BODY_BYTES}, 400 when it is not
- * JSON.
+ * form cannot send without a CORS preflight), 413 over {@link MAX_BODY_BYTES} (see
+ * {@link readLimitedText}), 400 when it is not JSON or nests deeper than {@link MAX_JSON_DEPTH}.
  */
 export async function readJsonBody(request: Request): Promise<Parsed<unknown>> {
   const type = request.headers.get("content-type") ?? "";
@@ -39,12 +101,16 @@ export async function readJsonBody(request: Request): Promise<Parsed<unknown>> {
       error: apiError(415, "BadRequest", "Send the body as Content-Type: application/json."),
     };
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
-    return {
-      ok: false,
-      error: apiError(413, "BadRequest", `The body is larger than ${MAX_BODY_BYTES} bytes.`),
-    };
+  let text: string | null;
+  try {
+    text = await readLimitedText(request, MAX_BODY_BYTES);
+  } catch {
+    return { ok: false, error: apiError(400, "BadRequest", "The body could not be read.") };
+  }
+  if (text === null) return { ok: false, error: tooLarge() };
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    const message = `The body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`;
+    return { ok: false, error: apiError(400, "BadRequest", message) };
   }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };

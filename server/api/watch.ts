@@ -11,6 +11,7 @@ import { apiError, errorResponse, toApiError, unauthorized } from "./errors";
 import { queryOf, validate } from "./request";
 import { formatSseEvent } from "./sse";
 import { sseResponse } from "./sse-stream";
+import { upstreamStatus } from "./watch-status";
 
 /**
  * `GET /api/v1/watch/mysqlclusters?namespace=demo[&name=x][&resourceVersion=rv]`: a Kubernetes
@@ -50,6 +51,7 @@ export async function watchMySQLClustersHandler(request: Request): Promise<Respo
   const frame = (id: string, event: string, data: unknown) => formatSseEvent({ id, event, data });
   return sseResponse(request.signal, async (send, signal) => {
     log.debug({ user: user.username, namespace, name, resourceVersion }, "watch stream opened");
+    const upstream = upstreamStatus(send);
     await watchMySQLClusters(kube, {
       namespace,
       name,
@@ -73,8 +75,12 @@ export async function watchMySQLClustersHandler(request: Request): Promise<Respo
         onFatal(error) {
           send(formatSseEvent({ event: WATCH_EVENT.streamError, data: toApiError(error).body }));
         },
+        onEstablished() {
+          upstream.established();
+        },
         onRetry(error, delayMs) {
           log.warn({ err: error, delayMs, namespace }, "watch interrupted; retrying");
+          upstream.interrupted(toApiError(error).body.error.message);
         },
       },
     });

@@ -122,8 +122,16 @@ export async function getMySQLCluster(
   return cluster;
 }
 
+/** The metadata a client chooses for a new object (validated by the API's request schema). */
+export interface NewObjectMeta {
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
 /**
- * Creates a MySQLCluster. The apiserver validates it again against the CRD's OpenAPI schema and
+ * Creates a MySQLCluster (`metadata`: the name, or the name with labels and annotations). The
+ * apiserver validates it again against the CRD's OpenAPI schema and
  * RBAC decides whether the user may.
  *
  * @throws KubeApiError (403 Forbidden, 409 AlreadyExists, 422 Invalid with field causes) or
@@ -133,13 +141,17 @@ export async function getMySQLCluster(
 export async function createMySQLCluster(
   kube: UserKubeClients,
   namespace: string,
-  name: string,
+  metadata: string | NewObjectMeta,
   spec: MySQLClusterSpec,
 ): Promise<MySQLCluster> {
+  const { name, labels, annotations } =
+    typeof metadata === "string"
+      ? { name: metadata, labels: undefined, annotations: undefined }
+      : metadata;
   const body = {
     apiVersion: MYSQL_API_VERSION,
     kind: MySQLClusterNames.kind,
-    metadata: { name, namespace },
+    metadata: { name, namespace, labels, annotations },
     spec,
   };
   let raw: unknown;

@@ -20,6 +20,8 @@ function fakeWatcher(steps: Step[], stop: AbortController) {
     watch(_path, params, callback, done) {
       calls.push(params);
       const step = steps.shift();
+      // Like client-node: an error status rejects the request before any stream exists.
+      if (step?.status) return Promise.reject(httpError(step.status));
       const controller = new AbortController();
       let finished = false;
       const finish = (err: unknown) => {
@@ -62,10 +64,14 @@ function recorder() {
   return { log, handlers };
 }
 
-async function run(steps: Step[], opts: { resourceVersion?: string; lists?: string[] } = {}) {
+async function run(
+  steps: Step[],
+  opts: { resourceVersion?: string; lists?: string[]; established?: boolean } = {},
+) {
   const stop = new AbortController();
   const { watcher, calls } = fakeWatcher(steps, stop);
   const { log, handlers } = recorder();
+  if (opts.established) handlers.onEstablished = () => log.push("established");
   const lists = [...(opts.lists ?? ["L1", "L2", "L3"])];
   const list = vi.fn(() =>
     Promise.resolve({ items: [obj("x")], resourceVersion: lists.shift() ?? "L?" }),
@@ -169,6 +175,25 @@ describe("runWatchLoop", () => {
       "ADDED @r2",
     ]);
     expect(calls.map((c) => c.resourceVersion)).toEqual(["r1", "r1", "r1", "r1", "r2"]);
+  });
+
+  it("reports each accepted watch request, and none for a refused one (live only once re-established)", async () => {
+    const { log } = await run(
+      [
+        { status: 503 },
+        { end: new TypeError("connect ECONNREFUSED") },
+        { events: [["ADDED", obj("r2")]] },
+      ],
+      { resourceVersion: "r1", established: true },
+    );
+    expect(log).toEqual([
+      "retry KubeApiError 1ms",
+      "established",
+      "retry KubeConnectionError 2ms",
+      "established",
+      "ADDED @r2",
+      "established",
+    ]);
   });
 
   it("treats a watch that ends at once without events as a failure (no hot loop)", async () => {

@@ -32,6 +32,11 @@ export interface WatchLoopHandlers {
   onSnapshot(items: unknown[], resourceVersion: string): void;
   onChange(type: ChangeType, object: unknown, resourceVersion: string): void;
   onBookmark(resourceVersion: string): void;
+  /**
+   * A watch request was accepted (HTTP 200): changes flow again from here. Called for every
+   * request of the loop, so it also marks the end of an interruption.
+   */
+  onEstablished?(): void;
   /** The loop stopped on an error it will not retry. */
   onFatal(error: KubeApiError): void;
   /** A transient failure; the loop retries after `delayMs` milliseconds. */
@@ -200,6 +205,7 @@ function watchOnce(
       (c) => {
         controller = c;
         if (decided || signal.aborted) c.abort();
+        else handlers.onEstablished?.();
       },
       (err: unknown) => finish(err),
     );

@@ -10,6 +10,8 @@ export default async function MySQLClustersPage({
 }) {
   const { namespace: param } = await searchParams;
   const query = typeof param === "string" ? `?namespace=${encodeURIComponent(param)}` : "";
-  const { namespace } = await consolePage(`/mysqlclusters${query}`, param);
-  return <ClusterListView key={namespace} namespace={namespace} />;
+  const { namespace, refusedNamespace } = await consolePage(`/mysqlclusters${query}`, param);
+  return (
+    <ClusterListView key={namespace} namespace={namespace} refusedNamespace={refusedNamespace} />
+  );
 }

@@ -1,0 +1,9 @@
+import type { Metadata } from "next";
+import { NotFoundPanel } from "@/components/errors/not-found-panel";
+
+export const metadata: Metadata = { title: "Not found" };
+
+/** The app's own 404 page: unknown URLs, invalid names, objects that do not exist. */
+export default function NotFound() {
+  return <NotFoundPanel />;
+}
