@@ -8,6 +8,7 @@ import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { allCrds, renderCrdYaml } from "../lib/crds/crd-manifest";
+import { kafkaCrds } from "../lib/crds/kafka-crds";
 
 const CRD_DIR = fileURLToPath(new URL("../deploy/crds/", import.meta.url));
 
@@ -31,7 +32,10 @@ async function readOrEmpty(path: string): Promise<string> {
 
 async function main(check: boolean): Promise<number> {
   const wanted = new Map(
-    Object.entries(allCrds()).map(([file, manifest]) => [file, renderCrdYaml(manifest)]),
+    Object.entries({ ...allCrds(), ...kafkaCrds() }).map(([file, manifest]) => [
+      file,
+      renderCrdYaml(manifest),
+    ]),
   );
   const stale: string[] = [];
   for (const [file, text] of wanted) {

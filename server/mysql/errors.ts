@@ -73,7 +73,9 @@ export class GtidFlavorMismatchError extends Error {
 /** The short, secret-free description of any thrown value, for results and logs. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+    const causeMessage = error.cause instanceof Error ? error.cause.message : "";
+    // Some messages already quote their cause (e.g. "cannot connect to ...: ECONNREFUSED").
+    const cause = causeMessage && !error.message.includes(causeMessage) ? `: ${causeMessage}` : "";
     return `${error.message}${cause}`;
   }
   return String(error);

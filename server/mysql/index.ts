@@ -17,7 +17,7 @@ export {
 } from "./context";
 export { probe, probeAll, type InstanceStatus, type ProbeResult } from "./instance";
 export { configureReplica, repoint, type ReplicaOutcome } from "./replica";
-export { fence, promote, setupReplication } from "./topology";
+export { fence, openForWrites, promote, setupReplication } from "./topology";
 export { switchover, type SwitchoverRequest, type SwitchoverResult } from "./switchover";
 export { failover, type FailoverRequest, type FailoverResult } from "./failover";
 export {

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { InstanceRef, ReplicationContext } from "./context";
 import { describeError, ReplicationWaitTimeoutError } from "./errors";
 import { errantTransactions, formatGtidSet, isEmptyGtidSet } from "./gtid";
-import { probeAll, readStatus, waitForGtid, type InstanceStatus } from "./instance";
+import { executedGtid, probeAll, readStatus, waitForGtid, type InstanceStatus } from "./instance";
 import { withInstance } from "./session";
 import { configureReplicas, type ReplicaOutcome } from "./replica";
 import { detachFromSource, openForWrites } from "./topology";
@@ -90,7 +90,11 @@ export async function switchover(
       message: `${candidate.name} is not replicating: ${error}`,
     };
   }
-  const errant = errantTransactions(next.gtidExecuted, old.gtidExecuted);
+  // The primary's set is read again, after the candidate's: the two probes ran at the same
+  // time, and a write replicated between them would make the candidate look ahead of the
+  // primary (a false errant transaction) while the primary takes writes.
+  const primaryGtid = await executedGtid(context, primary);
+  const errant = errantTransactions(next.gtidExecuted, primaryGtid);
   if (!isEmptyGtidSet(errant)) {
     const errantGtids = formatGtidSet(errant);
     return {

@@ -41,6 +41,7 @@ const spec = {
   storage: { size: "1Gi" },
   stopped: false,
   deletionPolicy: "Retain" as const,
+  failover: { enabled: true, unreachableSeconds: 30 },
 };
 
 const user = (groups: string[]): UserIdentity => ({

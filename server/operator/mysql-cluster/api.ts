@@ -1,14 +1,17 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import {
+  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
   PatchStrategy,
+  setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
   type V1Pod,
   type V1Secret,
+  type V1StatefulSet,
 } from "@kubernetes/client-node";
 import {
   MYSQL_GROUP,
@@ -16,7 +19,7 @@ import {
   MySQLClusterNames,
   type MySQLCluster,
 } from "@/lib/crds/mysql-cluster";
-import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
+import { isConflict, isNotFound, kubeStatus, toKubeApiError } from "../runtime/kube-api-error";
 import { kubeTime } from "../runtime/conditions";
 import { FIELD_MANAGER } from "./names";
 import type { ClusterEvent } from "./status-events";
@@ -40,6 +43,28 @@ export interface ClusterApi {
     name: string,
     build: () => V1Secret,
   ): Promise<"created" | "exists">;
+  /** The StatefulSet, or undefined when it does not exist (404). */
+  getStatefulSet(namespace: string, name: string): Promise<V1StatefulSet | undefined>;
+  /** The Secret, or undefined when it does not exist (404). */
+  readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** Adds or replaces keys of a Secret's `data` (values are plain text; a JSON merge patch). */
+  patchSecretData(namespace: string, name: string, data: Record<string, string>): Promise<void>;
+  /** Sets (string) or removes (null) labels of a pod with a JSON merge patch. */
+  patchPodLabels(
+    namespace: string,
+    pod: string,
+    labels: Record<string, string | null>,
+  ): Promise<void>;
+  /**
+   * JSON merge patch of the status subresource: no resourceVersion precondition, so it cannot
+   * conflict. For records that must not be lost to a 409 (a new primary after a failover).
+   */
+  patchStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
+  /**
+   * Removes one annotation if it still has `value` (JSON patch with a `test`); false when it was
+   * changed or removed meanwhile.
+   */
+  removeAnnotation(namespace: string, name: string, key: string, value: string): Promise<boolean>;
   /** Server-side apply with the operator's field manager, taking over conflicting fields. */
   apply<T extends KubernetesObject>(object: T): Promise<T>;
   listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
@@ -54,6 +79,8 @@ export function generatePassword(): string {
 }
 
 const crd = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLClusterNames.plural };
+const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+const jsonPatch = setHeaderOptions("Content-Type", PatchStrategy.JsonPatch);
 
 /**
  * The {@link ClusterApi} over a real apiserver. `options.instance` names this operator process
@@ -63,6 +90,7 @@ const crd = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLClusterNa
  */
 export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: string }): ClusterApi {
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const kind = MySQLClusterNames.kind;
@@ -112,6 +140,79 @@ export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: stri
       } catch (error) {
         const { name, namespace } = object.metadata ?? {};
         throw toKubeApiError(error, { kind: object.kind ?? "?", namespace, name });
+      }
+    },
+
+    async getStatefulSet(namespace, name) {
+      try {
+        return await apps.readNamespacedStatefulSet({ namespace, name });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toKubeApiError(error, { kind: "StatefulSet", namespace, name });
+      }
+    },
+
+    async readSecret(namespace, name) {
+      try {
+        return await core.readNamespacedSecret({ namespace, name });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toKubeApiError(error, { kind: "Secret", namespace, name });
+      }
+    },
+
+    async patchSecretData(namespace, name, data) {
+      const encoded = Object.fromEntries(
+        Object.entries(data).map(([key, value]) => [key, Buffer.from(value).toString("base64")]),
+      );
+      try {
+        await core.patchNamespacedSecret(
+          { namespace, name, body: { data: encoded }, fieldManager: FIELD_MANAGER },
+          mergePatch,
+        );
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Secret", namespace, name });
+      }
+    },
+
+    async patchPodLabels(namespace, name, labels) {
+      try {
+        await core.patchNamespacedPod(
+          { namespace, name, body: { metadata: { labels } }, fieldManager: FIELD_MANAGER },
+          mergePatch,
+        );
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Pod", namespace, name });
+      }
+    },
+
+    async patchStatus(namespace, name, status) {
+      try {
+        await custom.patchNamespacedCustomObjectStatus(
+          { ...crd, namespace, name, body: { status }, fieldManager: FIELD_MANAGER },
+          mergePatch,
+        );
+      } catch (error) {
+        throw toKubeApiError(error, { kind, namespace, name });
+      }
+    },
+
+    async removeAnnotation(namespace, name, key, value) {
+      const path = `/metadata/annotations/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+      const body = [
+        { op: "test", path, value },
+        { op: "remove", path },
+      ];
+      try {
+        await custom.patchNamespacedCustomObject(
+          { ...crd, namespace, name, body, fieldManager: FIELD_MANAGER },
+          jsonPatch,
+        );
+        return true;
+      } catch (error) {
+        // 422: the test failed (the annotation changed); 404: the cluster is gone.
+        if (isNotFound(error) || kubeStatus(error) === 422) return false;
+        throw toKubeApiError(error, { kind, namespace, name });
       }
     },
 

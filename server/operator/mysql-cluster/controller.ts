@@ -1,5 +1,5 @@
 import "server-only";
-import type { V1StatefulSet } from "@kubernetes/client-node";
+import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { OPERATOR_SHARD_LABEL, RECONCILE_ANNOTATION } from "@/lib/crds/common";
 import {
@@ -10,21 +10,50 @@ import {
 import type { ReconcileResult, Reconciler } from "../runtime/controller";
 import { KubeApiError, isConflict, isTerminal } from "../runtime/kube-api-error";
 import { parseObjectKey } from "../runtime/watched-object";
+import { headlessServiceAddress, type PodAddressResolver } from "./addresses";
 import { generatePassword, type ClusterApi, type RawCluster } from "./api";
-import { ownedNames, podSelector } from "./names";
-import { appliedObjects, credentialsSecret } from "./resources";
+import {
+  clusterReplicationContext,
+  ensureCredentials,
+  type ClusterCredentials,
+} from "./credentials";
+import { noClusterMetrics, type ClusterMetrics } from "./metrics";
+import { serverMySQLActions, type MySQLActions } from "./mysql-actions";
+import { podSelector } from "./names";
+import { reconcileReplication } from "./replication";
+import type { ReplicationView } from "./replication-status";
+import { appliedObjects } from "./resources";
 import { computeStatus } from "./status";
 import { failedStatus, pausedStatus, statusUnchanged, transitionEvents } from "./status-events";
+import { applyRoleLabels, recordTopology } from "./topology-record";
 
 export interface MySQLClusterReconcilerOptions {
   api: ClusterApi;
   logger: Logger;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
-  /** Makes the root password of a new cluster; tests pass a fixed one. */
+  /** Makes the passwords of a new cluster; tests pass a fixed one. */
   newPassword?: () => string;
   /** Only clusters labelled with this shard are reconciled; undefined = unlabelled ones. */
   shard?: string;
+  /** The seam from pods to servers; the headless Service's DNS names by default. */
+  resolveAddress?: PodAddressResolver;
+  /** The database-level actions; real servers by default. */
+  mysql?: MySQLActions;
+  /** How often a running cluster's servers are probed, in ms (default 10 s). */
+  probeIntervalMs?: number;
+  /**
+   * False where no server can exist behind the pods (simulated nodes): no SQL at all, and the
+   * status says the database was not checked. Default true.
+   */
+  databaseChecks?: boolean;
+  /**
+   * Owned objects are applied again when the cluster's generation or labels change, and at
+   * least this often (ms, default 5 min); probe-interval reconciles in between only read the
+   * StatefulSet, so that polling servers does not mean patching objects every few seconds.
+   */
+  reapplyIntervalMs?: number;
+  metrics?: ClusterMetrics;
 }
 
 /** Delay before re-reading a cluster whose status write lost a race (409 Conflict), in ms. */
@@ -39,11 +68,14 @@ function describeError(error: unknown): string {
 
 /**
  * The MySQLCluster reconcile, level-based (STYLE.md rule 9): get the cluster (NotFound = done),
- * skip it when it belongs to another operator shard, stop at the pause annotation, create the credentials Secret once, server-side apply the
- * ConfigMap, Services and StatefulSet, then compute the status from the StatefulSet and pods and
- * write it through the status subresource when it changed (409 = re-read and requeue). An owned
- * object the apiserver refuses as invalid is a terminal error: it becomes `Ready=False`,
- * reason `ApplyFailed`, and a Warning Event; other errors are thrown for a retry with backoff.
+ * skip other shards' clusters, stop at the pause annotation (no database action while paused),
+ * ensure the credentials Secret, server-side apply the owned objects, then, while the cluster
+ * runs, do the database work (replication.ts: bootstrap, converge, failover, switchover), record
+ * a new primary, move the pods' role labels, and write the status when it changed (409 =
+ * re-read and requeue). A running cluster is requeued every probe interval, since a dead
+ * server changes no Kubernetes object. An owned object the apiserver refuses as invalid is
+ * terminal: `Ready=False`, reason `ApplyFailed`, and a Warning Event; other errors are thrown
+ * for a retry with backoff.
  *
  * @see https://kubernetes.io/docs/concepts/architecture/controller/
  */
@@ -51,6 +83,14 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
   const { api } = options;
   const now = options.now ?? (() => new Date());
   const newPassword = options.newPassword ?? generatePassword;
+  const resolveAddress = options.resolveAddress ?? headlessServiceAddress;
+  const mysql = options.mysql ?? serverMySQLActions;
+  const probeIntervalMs = options.probeIntervalMs ?? 10_000;
+  const databaseChecks = options.databaseChecks ?? true;
+  const metrics = options.metrics ?? noClusterMetrics;
+  const reapplyIntervalMs = options.reapplyIntervalMs ?? 300_000;
+  /** What was last applied per cluster (uid, generation, labels) and when (Date ms). */
+  const lastApplied = new Map<string, { fingerprint: string; atMs: number }>();
   const log = options.logger.child({ module: "mysql-cluster" });
 
   async function writeStatus(
@@ -78,48 +118,111 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     return undefined;
   }
 
-  async function applyOwned(cluster: MySQLCluster): Promise<V1StatefulSet> {
-    const namespace = cluster.metadata.namespace ?? "";
-    const secretName = ownedNames(cluster.metadata.name).credentialsSecret;
-    const secret = await api.createSecretIfAbsent(namespace, secretName, () =>
-      credentialsSecret(cluster, newPassword()),
-    );
-    if (secret === "created") log.info({ namespace, secret: secretName }, "created credentials");
+  async function applyOwned(
+    key: string,
+    cluster: MySQLCluster,
+  ): Promise<{ statefulSet: V1StatefulSet; credentials: ClusterCredentials }> {
+    const credentials = await ensureCredentials(api, cluster, newPassword, log);
+    const { uid, generation, labels, namespace = "", name } = cluster.metadata;
+    const fingerprint = JSON.stringify([uid, generation, labels]);
+    const last = lastApplied.get(key);
+    if (last?.fingerprint === fingerprint && now().getTime() - last.atMs < reapplyIntervalMs) {
+      const current = await api.getStatefulSet(namespace, name);
+      if (current) return { statefulSet: current, credentials };
+    }
     let statefulSet: V1StatefulSet | undefined;
     for (const object of appliedObjects(cluster)) {
       const applied = await api.apply(object);
       if (applied.kind === "StatefulSet") statefulSet = applied as V1StatefulSet;
     }
     if (!statefulSet) throw new Error("appliedObjects() returned no StatefulSet");
-    return statefulSet;
+    lastApplied.set(key, { fingerprint, atMs: now().getTime() });
+    return { statefulSet, credentials };
+  }
+
+  async function read(namespace: string, name: string) {
+    const raw = await api.getCluster(namespace, name);
+    if (!raw) return undefined;
+    const parsed = MySQLClusterSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.error(
+        { namespace, name, issues: parsed.error.issues },
+        "MySQLCluster does not match its schema",
+      );
+      return undefined;
+    }
+    return { raw, cluster: parsed.data };
+  }
+
+  /** The database work of a running cluster; returns the (re-read) cluster and the view. */
+  async function replication(
+    current: { raw: RawCluster; cluster: MySQLCluster },
+    pods: V1Pod[],
+    credentials: ClusterCredentials,
+  ) {
+    const { cluster } = current;
+    const { namespace = "", name } = cluster.metadata;
+    const clusterLog = log.child({ namespace, cluster: name });
+    const step = await reconcileReplication({
+      cluster,
+      pods,
+      context: clusterReplicationContext(cluster, credentials, clusterLog),
+      resolveAddress,
+      mysql,
+      now,
+      log: clusterLog,
+    });
+    const patched = await recordTopology(api, cluster, step, now(), metrics, clusterLog);
+    const latest = patched ? await read(namespace, name) : current;
+    return { latest, view: step.view, requeueAfterMs: step.requeueAfterMs };
   }
 
   return async (key) => {
     const { namespace, name } = parseObjectKey(key);
     if (!namespace) return undefined;
-    const raw = await api.getCluster(namespace, name);
-    if (!raw) return undefined;
-    const parsed = MySQLClusterSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.error({ key, issues: parsed.error.issues }, "MySQLCluster does not match its schema");
+    let current = await read(namespace, name);
+    if (!current) {
+      metrics.forget(namespace, name);
+      lastApplied.delete(key);
       return undefined;
     }
-    const cluster = parsed.data;
+    const { cluster } = current;
     // StatefulSet and pod events arrive for every shard's clusters: act on this shard's only.
     if (cluster.metadata.labels?.[OPERATOR_SHARD_LABEL] !== options.shard) return undefined;
     if (cluster.metadata.deletionTimestamp) return undefined;
     if (cluster.metadata.annotations?.[RECONCILE_ANNOTATION] === "paused") {
-      return writeStatus(raw, cluster, pausedStatus(cluster, now()));
+      return writeStatus(current.raw, cluster, pausedStatus(cluster, now()));
     }
-    let statefulSet: V1StatefulSet;
+    let owned: Awaited<ReturnType<typeof applyOwned>>;
     try {
-      statefulSet = await applyOwned(cluster);
+      owned = await applyOwned(key, cluster);
     } catch (error) {
       if (!isTerminal(error)) throw error;
       log.warn({ key, err: error }, "owned object refused; not retrying until the spec changes");
-      return writeStatus(raw, cluster, failedStatus(cluster, describeError(error), now()));
+      return writeStatus(current.raw, cluster, failedStatus(cluster, describeError(error), now()));
     }
     const pods = await api.listPods(namespace, podSelector(name));
-    return writeStatus(raw, cluster, computeStatus({ cluster, statefulSet, pods, now: now() }));
+    let view: ReplicationView | undefined;
+    let requeueAfterMs: number | undefined;
+    if (databaseChecks && !cluster.spec.stopped && pods.length > 0) {
+      const result = await replication(current, pods, owned.credentials);
+      if (!result.latest) return undefined;
+      current = result.latest;
+      view = result.view;
+      requeueAfterMs = Math.min(probeIntervalMs, result.requeueAfterMs ?? probeIntervalMs);
+    }
+    const next = computeStatus({
+      cluster: current.cluster,
+      statefulSet: owned.statefulSet,
+      pods,
+      ...(view ? { replication: view } : {}),
+      ...(databaseChecks ? {} : { databaseChecksDisabled: true }),
+      now: now(),
+    });
+    await applyRoleLabels(api, namespace, pods, next.instances ?? [], next.primary, log);
+    metrics.report(namespace, name, next);
+    const written = await writeStatus(current.raw, current.cluster, next);
+    if (written) return written;
+    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   };
 }

@@ -8,6 +8,7 @@ import {
   headlessService,
   ownerReference,
   primaryService,
+  replicasService,
   statefulSet,
 } from "./resources";
 import { aCluster } from "./test-fixtures";
@@ -33,12 +34,14 @@ describe("owner references", () => {
   });
 
   it("are on every owned object, which all live in the cluster's namespace", () => {
-    const objects = [credentialsSecret(cluster, "pw"), ...appliedObjects(cluster)];
+    const passwords = { root: "pw", replication: "rpw" };
+    const objects = [credentialsSecret(cluster, passwords), ...appliedObjects(cluster)];
     expect(objects.map((object) => `${object.kind}/${object.metadata?.name}`)).toEqual([
       "Secret/orders-credentials",
       "ConfigMap/orders-config",
       "Service/orders-headless",
       "Service/orders-primary",
+      "Service/orders-replicas",
       "StatefulSet/orders",
     ]);
     for (const object of objects) {
@@ -110,8 +113,8 @@ describe("StatefulSet", () => {
 
   it("rolls the pods when my.cnf changes, and only then", () => {
     const hash = (engine: "mysql" | "mariadb", replicas = 3) =>
-      statefulSet(aCluster({ engine, replicas, version: "11.4" })).spec?.template.metadata
-        ?.annotations?.[CONFIG_HASH_ANNOTATION];
+      statefulSet(aCluster({ engine, replicas, version: engine === "mysql" ? "8.4" : "11.4" })).spec
+        ?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
     expect(hash("mysql")).toMatch(/^[0-9a-f]{16}$/);
     expect(hash("mysql")).toBe(hash("mysql", 5));
     expect(hash("mysql")).not.toBe(hash("mariadb"));
@@ -129,15 +132,22 @@ describe("Services", () => {
     });
   });
 
-  it("primary: selects the ordinal-0 pod only", () => {
+  it("primary and replicas: select pods by the role label the operator moves", () => {
     expect(primaryService(cluster).spec?.selector).toEqual({
       "app.kubernetes.io/name": "mysql",
       "app.kubernetes.io/instance": "orders",
-      "statefulset.kubernetes.io/pod-name": "orders-0",
+      "pilothouse.dev/role": "primary",
     });
-    expect(primaryService(cluster).spec?.ports).toEqual([
-      { name: "mysql", port: 3306, targetPort: "mysql" },
-    ]);
+    expect(replicasService(cluster).metadata?.name).toBe("orders-replicas");
+    expect(replicasService(cluster).spec?.selector).toEqual({
+      "app.kubernetes.io/name": "mysql",
+      "app.kubernetes.io/instance": "orders",
+      "pilothouse.dev/role": "replica",
+    });
+    for (const service of [primaryService(cluster), replicasService(cluster)]) {
+      expect(service.spec?.type).toBe("ClusterIP");
+      expect(service.spec?.ports).toEqual([{ name: "mysql", port: 3306, targetPort: "mysql" }]);
+    }
   });
 });
 
@@ -153,7 +163,10 @@ describe("ConfigMap and Secret", () => {
     expect(mariadb.startsWith("[mysqld]\n")).toBe(true);
   });
 
-  it("the Secret holds exactly the password it was given", () => {
-    expect(credentialsSecret(cluster, "s3cret").stringData).toEqual({ "root-password": "s3cret" });
+  it("the Secret holds exactly the passwords it was given", () => {
+    expect(credentialsSecret(cluster, { root: "s3cret", replication: "r3pl" }).stringData).toEqual({
+      "root-password": "s3cret",
+      "replication-password": "r3pl",
+    });
   });
 });

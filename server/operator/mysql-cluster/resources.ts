@@ -9,6 +9,7 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import { MYSQL_API_VERSION, clusterImage, type MySQLCluster } from "@/lib/crds/mysql-cluster";
+import { ROLE_LABEL } from "@/lib/crds/mysql-replication";
 import { CONF_DIR, MY_CNF_KEY, myCnf } from "./my-cnf";
 import { CREDENTIAL_KEYS, LABEL, clusterLabels, ownedNames, selectorLabels } from "./names";
 
@@ -47,16 +48,22 @@ function metadata(cluster: MySQLCluster, name: string): V1ObjectMeta {
 }
 
 /**
- * The credentials Secret, holding `rootPassword`. Created once and never applied again: the
- * password in it is the one the data directory was initialised with.
+ * The credentials Secret, holding the root and replication passwords. Created once and never
+ * applied again: the root password in it is the one the data directory was initialised with.
  */
-export function credentialsSecret(cluster: MySQLCluster, rootPassword: string): V1Secret {
+export function credentialsSecret(
+  cluster: MySQLCluster,
+  passwords: { root: string; replication: string },
+): V1Secret {
   return {
     apiVersion: "v1",
     kind: "Secret",
     metadata: metadata(cluster, ownedNames(cluster.metadata.name).credentialsSecret),
     type: "Opaque",
-    stringData: { [CREDENTIAL_KEYS.rootPassword]: rootPassword },
+    stringData: {
+      [CREDENTIAL_KEYS.rootPassword]: passwords.root,
+      [CREDENTIAL_KEYS.replicationPassword]: passwords.replication,
+    },
   };
 }
 
@@ -91,19 +98,31 @@ export function headlessService(cluster: MySQLCluster): V1Service {
   };
 }
 
-/** The Service clients write through: it selects the primary's pod only. */
-export function primaryService(cluster: MySQLCluster): V1Service {
-  const names = ownedNames(cluster.metadata.name);
+/**
+ * A ClusterIP Service over the pods the operator labelled with `role` (see ROLE_LABEL), so it
+ * follows failovers and switchovers without being re-applied.
+ */
+function roleService(cluster: MySQLCluster, name: string, role: "primary" | "replica"): V1Service {
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: metadata(cluster, names.primaryService),
+    metadata: metadata(cluster, name),
     spec: {
       type: "ClusterIP",
-      selector: { ...selectorLabels(cluster.metadata.name), [LABEL.podName]: names.primaryPod },
+      selector: { ...selectorLabels(cluster.metadata.name), [ROLE_LABEL]: role },
       ports: [{ name: "mysql", port: MYSQL_PORT, targetPort: "mysql" }],
     },
   };
+}
+
+/** The Service clients write through: it selects the primary's pod only. */
+export function primaryService(cluster: MySQLCluster): V1Service {
+  return roleService(cluster, ownedNames(cluster.metadata.name).primaryService, "primary");
+}
+
+/** The read-only Service over the replicas that replicate without errors. */
+export function replicasService(cluster: MySQLCluster): V1Service {
+  return roleService(cluster, ownedNames(cluster.metadata.name).replicasService, "replica");
 }
 
 /** The container image of a cluster: `spec.image`, or the official image at its version. */
@@ -210,6 +229,7 @@ export function appliedObjects(cluster: MySQLCluster): (V1ConfigMap | V1Service 
     configMap(cluster),
     headlessService(cluster),
     primaryService(cluster),
+    replicasService(cluster),
     statefulSet(cluster),
   ];
 }

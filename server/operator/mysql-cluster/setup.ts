@@ -13,7 +13,11 @@ import { Informer } from "../runtime/informer";
 import { kubeListWatch } from "../runtime/kube-list-watch";
 import { WorkQueue } from "../runtime/work-queue";
 import { controllerOwnerKey, objectKey, type WatchedObject } from "../runtime/watched-object";
+import type { InstanceAddress } from "@/server/mysql";
+import type { OperatorMetrics } from "../metrics/registry";
+import { resolverWithOverrides } from "./addresses";
 import { kubeClusterApi } from "./api";
+import { noClusterMetrics, prometheusClusterMetrics } from "./metrics";
 import { mysqlClusterReconciler } from "./controller";
 import { LABEL, MANAGED_SELECTOR, shardSelector } from "./names";
 
@@ -32,6 +36,14 @@ export interface MySQLClusterControllerOptions {
   instanceName: string;
   /** The shard this operator serves (see OPERATOR_SHARD_LABEL); undefined = unlabelled clusters. */
   shard: string | undefined;
+  /** How often each running cluster's servers are probed, in seconds. */
+  probeSeconds: number;
+  /** False: servers are never probed or managed (simulated nodes only). Default true. */
+  databaseChecks?: boolean;
+  /** Server addresses of some pods (`namespace/pod`); the headless Service names otherwise. */
+  instanceAddresses: ReadonlyMap<string, InstanceAddress>;
+  /** Where reconcile and cluster metrics go; none when undefined. */
+  metrics?: OperatorMetrics;
 }
 
 /** A running MySQLCluster controller. */
@@ -57,7 +69,7 @@ function podOwnerKey(pod: WatchedObject): string | undefined {
 export function startMySQLClusterController(
   options: MySQLClusterControllerOptions,
 ): RunningController {
-  const { kubeConfig, logger } = options;
+  const { kubeConfig, logger, metrics } = options;
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -104,7 +116,18 @@ export function startMySQLClusterController(
   });
 
   const owner = { apiVersion: MYSQL_API_VERSION, kind: MySQLClusterNames.kind };
-  clusters.onEvent((_, cluster) => queue.add(objectKey(cluster)));
+  // Status-only changes (the operator's own writes, every probe interval) are not queued: they
+  // would start the next reconcile at once and turn the probe interval into a busy loop.
+  const seen = new Map<string, string>();
+  clusters.onEvent((event, cluster) => {
+    const key = objectKey(cluster);
+    const { generation, labels, annotations, deletionTimestamp } = cluster.metadata;
+    const fingerprint = JSON.stringify([generation, labels, annotations, deletionTimestamp]);
+    if (event === "delete") seen.delete(key);
+    else if (event === "update" && seen.get(key) === fingerprint) return;
+    else seen.set(key, fingerprint);
+    queue.add(key);
+  });
   statefulSets.onEvent((_, statefulSet) => {
     const key = controllerOwnerKey(statefulSet, owner);
     if (key) queue.add(key);
@@ -119,10 +142,21 @@ export function startMySQLClusterController(
     queue,
     workers: options.workers,
     logger,
+    ...(metrics
+      ? {
+          observe: (seconds: number, failed: boolean) =>
+            metrics.observeReconcile("mysqlcluster", seconds, failed),
+        }
+      : {}),
     reconcile: mysqlClusterReconciler({
       api: kubeClusterApi(kubeConfig, { instance: options.instanceName }),
       logger,
       shard: options.shard,
+      resolveAddress: resolverWithOverrides(options.instanceAddresses),
+      probeIntervalMs: options.probeSeconds * 1000,
+      databaseChecks: options.databaseChecks ?? true,
+      reapplyIntervalMs: options.resyncSeconds * 1000,
+      metrics: metrics ? prometheusClusterMetrics(metrics.registry) : noClusterMetrics,
     }),
   });
   const informers = [clusters, statefulSets, pods];

@@ -1,8 +1,10 @@
 import "server-only";
 import { isDeepStrictEqual } from "node:util";
-import { ConditionType } from "@/lib/crds/common";
+import { ConditionType, type Condition } from "@/lib/crds/common";
 import type { MySQLCluster, MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
+import { ReplicationConditionType } from "@/lib/crds/mysql-replication";
 import { findCondition, setConditions } from "../runtime/conditions";
+import { REPLICATION_REASON } from "./replication-conditions";
 import { REASON, phaseFor } from "./status";
 
 /**
@@ -104,10 +106,46 @@ export function transitionEvents(
   if (after.phase === "Failed" && before?.phase !== "Failed") {
     events.push({ type: "Warning", reason: REASON.ApplyFailed, message: ready?.message ?? "" });
   }
+  // While servers start or roll, replication is expected to be down: no Warning for that.
+  if (now(ConditionType.Progressing)?.status !== "True")
+    events.push(
+      ...replicationEvents(
+        was(ReplicationConditionType.ReplicationHealthy),
+        now(ReplicationConditionType.ReplicationHealthy),
+      ),
+    );
+  const degraded = now(ConditionType.Degraded);
+  const wasDegraded = was(ConditionType.Degraded);
+  if (
+    degraded?.reason === REPLICATION_REASON.SemiSyncAsynchronous &&
+    degraded.status === "True" &&
+    wasDegraded?.reason !== degraded.reason
+  ) {
+    events.push({ type: "Warning", reason: degraded.reason, message: degraded.message });
+  }
   const paused = now(ConditionType.Paused);
   if (paused && paused.status !== was(ConditionType.Paused)?.status) {
     const reason = paused.status === "True" ? "Paused" : "Resumed";
     events.push({ type: "Normal", reason, message: paused.message });
   }
   return events;
+}
+
+/**
+ * Events for `ReplicationHealthy` transitions: a Warning named after the reason each time the
+ * condition turns False or its reason changes while False (e.g. `PrimaryUnreachable`, then
+ * `ErrantTransactions` when a failover is refused), a Normal `ReplicationHealthy` when it
+ * recovers. A reason that stays does not repeat its Event.
+ */
+function replicationEvents(
+  before: Condition | undefined,
+  after: Condition | undefined,
+): ClusterEvent[] {
+  if (!after || (after.status === before?.status && after.reason === before.reason)) return [];
+  if (after.status === "False")
+    return [{ type: "Warning", reason: after.reason, message: after.message }];
+  if (after.status === "True" && before?.status === "False") {
+    return [{ type: "Normal", reason: "ReplicationHealthy", message: after.message }];
+  }
+  return [];
 }

@@ -108,6 +108,23 @@ describe("computeStatus", () => {
     });
   });
 
+  it("with database checks disabled: Ready from the pods, and ReplicationHealthy says nothing was checked", () => {
+    const status = computeStatus({
+      cluster: aCluster({}, { generation: 2 }),
+      statefulSet: aStatefulSet({ replicas: 3, ready: 3 }),
+      pods: pods(3),
+      databaseChecksDisabled: true,
+      now,
+    });
+    expect(condition(status, "Ready")).toMatchObject({ status: "True", reason: "AllServersReady" });
+    expect(condition(status, "Ready").message).toContain("database checks are disabled");
+    expect(condition(status, "ReplicationHealthy")).toMatchObject({
+      status: "Unknown",
+      reason: "DatabaseChecksDisabled",
+    });
+    expect(status.instances).toBeUndefined();
+  });
+
   it("keeps the previous observedGeneration until the new generation is rolled out", () => {
     const ready = computeStatus({
       cluster: aCluster({}, { generation: 1 }),
@@ -166,7 +183,12 @@ describe("computeStatus", () => {
       now,
     });
     expect(stopping).toMatchObject({ phase: "Stopping", readyReplicas: 1 });
-    expect(stopping.primary).toBeUndefined();
+    // The record of the primary survives a stop: a start resumes with the same topology.
+    expect(stopping.primary).toBe("orders-0");
+    expect(condition(stopping, "ReplicationHealthy")).toMatchObject({
+      status: "Unknown",
+      reason: "Stopping",
+    });
     expect(condition(stopping, "Ready")).toMatchObject({ status: "False", reason: "Stopping" });
     expect(condition(stopping, "Progressing")).toMatchObject({
       status: "True",

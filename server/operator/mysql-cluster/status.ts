@@ -2,8 +2,11 @@ import "server-only";
 import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { ConditionType } from "@/lib/crds/common";
 import type { MySQLCluster, MySQLClusterPhase, MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
+import { ReplicationConditionType, type MySQLInstanceStatus } from "@/lib/crds/mysql-replication";
 import { findCondition, setConditions, type ConditionInput } from "../runtime/conditions";
 import { ownedNames } from "./names";
+import { replicationConditions } from "./replication-conditions";
+import { instanceStatuses, primaryAvailable, type ReplicationView } from "./replication-status";
 import { desiredReplicas } from "./resources";
 
 /** What the status is computed from: the cluster and what exists of its servers right now. */
@@ -13,6 +16,10 @@ export interface StatusInput {
   statefulSet: V1StatefulSet | undefined;
   /** The cluster's pods (selected by its labels). */
   pods: readonly V1Pod[];
+  /** What this reconcile's probes and actions found; undefined when no server was probed. */
+  replication?: ReplicationView;
+  /** True when the operator runs without database checks (simulated nodes; see config.ts). */
+  databaseChecksDisabled?: boolean;
   now: Date;
 }
 
@@ -42,7 +49,7 @@ export function isRolledOut(statefulSet: V1StatefulSet, desired: number): boolea
 
 /**
  * Derives `status.phase` from the conditions: a summary for lists, never a second source of
- * truth (DESIGN.md).
+ * truth (DESIGN.md). A settled cluster with `Degraded=True` is `Degraded`, Ready or not.
  */
 export function phaseFor(conditions: readonly ConditionInput[]): MySQLClusterPhase {
   const reasonOf = (type: string) => conditions.find((c) => c.type === type);
@@ -52,8 +59,10 @@ export function phaseFor(conditions: readonly ConditionInput[]): MySQLClusterPha
   if (ready?.reason === REASON.ApplyFailed) return "Failed";
   if (ready?.reason === REASON.Stopped) return "Stopped";
   if (ready?.reason === REASON.Stopping) return "Stopping";
-  if (ready?.status === "True") return "Ready";
+  const degraded = reasonOf(ConditionType.Degraded)?.status === "True";
+  if (ready?.status === "True") return degraded ? "Degraded" : "Ready";
   if (progressing?.reason === REASON.Creating) return "Pending";
+  if (degraded && progressing?.status !== "True") return "Degraded";
   return "Provisioning";
 }
 
@@ -62,6 +71,8 @@ export const REASON = {
   Creating: "Creating",
   ServersNotReady: "ServersNotReady",
   AllServersReady: "AllServersReady",
+  PrimaryUnavailable: "PrimaryUnavailable",
+  DatabaseChecksDisabled: "DatabaseChecksDisabled",
   RollingOut: "RollingOut",
   RolloutComplete: "RolloutComplete",
   Stopping: "Stopping",
@@ -71,12 +82,55 @@ export const REASON = {
   ReconcileResumed: "ReconcileResumed",
 } as const;
 
-function conditionsFor(input: StatusInput, generation: number): ConditionInput[] {
+type Condition = (type: string, status: boolean, reason: string, message: string) => ConditionInput;
+
+function readyCondition(
+  input: StatusInput,
+  primary: string,
+  instances: readonly MySQLInstanceStatus[] | undefined,
+  condition: Condition,
+) {
+  const { cluster, pods } = input;
+  const desired = desiredReplicas(cluster);
+  const readyPods = pods.filter(isPodReady);
+  const primaryPodReady = readyPods.some((pod) => pod.metadata?.name === primary);
+  const counts = `${readyPods.length}/${desired} servers ready`;
+  const waitingFor = pods
+    .filter((pod) => !isPodReady(pod))
+    .map((pod) => pod.metadata?.name ?? "?")
+    .sort();
+  const waiting = waitingFor.length > 0 ? `; waiting for ${waitingFor.join(", ")}` : "";
+  if (!primaryPodReady || readyPods.length < desired) {
+    const message = `${counts}${primaryPodReady ? "" : `; primary ${primary} not ready`}${waiting}.`;
+    return condition(ConditionType.Ready, false, REASON.ServersNotReady, message);
+  }
+  if (instances) {
+    if (!primaryAvailable(instances, primary)) {
+      const entry = instances.find((i) => i.name === primary);
+      const why = entry?.reachable ? "does not accept writes" : "is unreachable";
+      const detail = entry?.lastError ? `: ${entry.lastError}` : "";
+      const message = `${counts}, but primary ${primary} ${why}${detail}`;
+      return condition(ConditionType.Ready, false, REASON.PrimaryUnavailable, message);
+    }
+  }
+  const unchecked = input.databaseChecksDisabled
+    ? " (pods only: database checks are disabled)"
+    : "";
+  const message = `${counts}; primary ${primary}${unchecked}.`;
+  return condition(ConditionType.Ready, true, REASON.AllServersReady, message);
+}
+
+function conditionsFor(
+  input: StatusInput,
+  generation: number,
+  primary: string,
+  instances: readonly MySQLInstanceStatus[] | undefined,
+) {
   const { cluster, statefulSet, pods } = input;
   const desired = desiredReplicas(cluster);
-  const condition = (type: string, status: boolean, reason: string, message: string) => ({
+  const condition: Condition = (type, status, reason, message) => ({
     type,
-    status: status ? ("True" as const) : ("False" as const),
+    status: status ? "True" : "False",
     reason,
     message,
     observedGeneration: generation,
@@ -88,7 +142,6 @@ function conditionsFor(input: StatusInput, generation: number): ConditionInput[]
     ];
   }
   const rolledOut = isRolledOut(statefulSet, desired);
-  const readyPods = pods.filter(isPodReady);
   if (cluster.spec.stopped) {
     const stopped = rolledOut && pods.length === 0;
     const message = stopped
@@ -98,48 +151,65 @@ function conditionsFor(input: StatusInput, generation: number): ConditionInput[]
     return [
       condition(ConditionType.Ready, false, reason, message),
       condition(ConditionType.Progressing, !stopped, reason, message),
+      {
+        ...condition(ReplicationConditionType.ReplicationHealthy, false, reason, message),
+        status: "Unknown" as const,
+      },
+      condition(ConditionType.Degraded, false, reason, message),
     ];
   }
-  const primary = ownedNames(cluster.metadata.name).primaryPod;
-  const primaryReady = readyPods.some((pod) => pod.metadata?.name === primary);
-  const ready = primaryReady && readyPods.length >= desired;
-  const waitingFor = pods
-    .filter((pod) => !isPodReady(pod))
-    .map((pod) => pod.metadata?.name ?? "?")
-    .sort();
-  const counts = `${readyPods.length}/${desired} servers ready`;
-  const readyMessage = ready
-    ? `${counts}; primary ${primary}.`
-    : `${counts}${primaryReady ? "" : `; primary ${primary} not ready`}` +
-      (waitingFor.length > 0 ? `; waiting for ${waitingFor.join(", ")}.` : ".");
-  return [
-    condition(
-      ConditionType.Ready,
-      ready,
-      ready ? REASON.AllServersReady : REASON.ServersNotReady,
-      readyMessage,
-    ),
-    condition(
-      ConditionType.Progressing,
-      !rolledOut,
-      rolledOut ? REASON.RolloutComplete : REASON.RollingOut,
-      rolledOut
-        ? `Generation ${generation} is applied.`
-        : `Applying generation ${generation}: ${statefulSet.status?.updatedReplicas ?? 0}/${desired} servers updated, ${counts}.`,
-    ),
-  ];
+  const ready = readyCondition(input, primary, instances, condition);
+  const readyPods = pods.filter(isPodReady).length;
+  const progressing = condition(
+    ConditionType.Progressing,
+    !rolledOut,
+    rolledOut ? REASON.RolloutComplete : REASON.RollingOut,
+    rolledOut
+      ? `Generation ${generation} is applied.`
+      : `Applying generation ${generation}: ${statefulSet.status?.updatedReplicas ?? 0}/${desired} servers updated, ${readyPods}/${desired} servers ready.`,
+  );
+  return [ready, progressing];
 }
 
 /**
- * Computes the cluster's status from its StatefulSet and pods. `observedGeneration` advances only
- * when the StatefulSet has fully rolled out the current generation (see {@link isRolledOut});
- * until then it keeps its previous value. Condition transition times move only on a status change.
+ * Computes the cluster's status from its StatefulSet, pods and, when given, the replication
+ * view: `Ready` needs every server Ready and the recorded primary reachable and writable;
+ * `ReplicationHealthy` and `Degraded` come from the view (see replication-conditions.ts).
+ * `observedGeneration` advances only when the StatefulSet has fully rolled out the current
+ * generation (see {@link isRolledOut}). Condition transition times move only on a status change.
+ * `status.primary` is the operator's record: kept while stopped, changed only by the view.
  */
 export function computeStatus(input: StatusInput): MySQLClusterStatus {
-  const { cluster, statefulSet, now } = input;
+  const { cluster, statefulSet, replication, now } = input;
   const previous = cluster.status ?? {};
   const generation = cluster.metadata.generation ?? 0;
-  const computed = conditionsFor(input, generation);
+  const primary =
+    replication?.primary ?? previous.primary ?? ownedNames(cluster.metadata.name).initialPrimaryPod;
+  const instances = replication
+    ? instanceStatuses(replication, previous.instances ?? [], now)
+    : undefined;
+  const computed: ConditionInput[] = conditionsFor(input, generation, primary, instances);
+  const status: MySQLClusterStatus = { ...previous };
+  if (replication && instances) {
+    computed.push(...replicationConditions(replication, instances, generation));
+    status.instances = instances;
+    const primaryProbe = replication.probes.find((p) => p.name === primary);
+    const primaryEntry = instances.find((i) => i.name === primary);
+    if (primaryProbe?.reachable && primaryEntry?.gtidExecuted !== undefined) {
+      status.primaryGtid = primaryEntry.gtidExecuted;
+    }
+  } else if (cluster.spec.stopped) {
+    delete status.instances;
+  } else if (input.databaseChecksDisabled) {
+    computed.push({
+      type: ReplicationConditionType.ReplicationHealthy,
+      status: "Unknown",
+      reason: REASON.DatabaseChecksDisabled,
+      message:
+        "This operator runs with database checks disabled (simulated nodes): no server is probed and replication is not managed.",
+      observedGeneration: generation,
+    });
+  }
   const conditions = setConditions(previous.conditions, computed, now);
   const paused = findCondition(previous.conditions, ConditionType.Paused);
   const withResume =
@@ -147,17 +217,12 @@ export function computeStatus(input: StatusInput): MySQLClusterStatus {
       ? setConditions(conditions, [resumedCondition(generation)], now)
       : conditions;
   const rolledOut = statefulSet ? isRolledOut(statefulSet, desiredReplicas(cluster)) : false;
-  const status: MySQLClusterStatus = {
-    ...previous,
-    phase: phaseFor(withResume),
-    replicas: statefulSet?.status?.replicas ?? 0,
-    readyReplicas: statefulSet?.status?.readyReplicas ?? 0,
-    conditions: withResume,
-  };
+  status.phase = phaseFor(withResume);
+  status.replicas = statefulSet?.status?.replicas ?? 0;
+  status.readyReplicas = statefulSet?.status?.readyReplicas ?? 0;
+  status.conditions = withResume;
   if (rolledOut) status.observedGeneration = generation;
-  if (!cluster.spec.stopped && statefulSet)
-    status.primary = ownedNames(cluster.metadata.name).primaryPod;
-  else delete status.primary;
+  if (statefulSet) status.primary = primary;
   return status;
 }
 

@@ -63,6 +63,7 @@ export function aPod(ordinal: number, ready: boolean, terminating = false): V1Po
     metadata: {
       name: `orders-${ordinal}`,
       namespace: "shop",
+      labels: { "app.kubernetes.io/name": "mysql", "app.kubernetes.io/instance": "orders" },
       ...(terminating ? { deletionTimestamp: new Date("2026-01-01T00:00:00Z") } : {}),
     },
     status: {

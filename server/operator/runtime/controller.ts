@@ -1,4 +1,5 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
 import type { WorkQueue } from "./work-queue";
 
@@ -25,6 +26,8 @@ export interface ControllerOptions {
   /** Keys reconciled at the same time (different keys only). */
   workers: number;
   logger: Logger;
+  /** Called after every reconcile with its duration in seconds (for metrics). */
+  observe?: (seconds: number, failed: boolean) => void;
 }
 
 /**
@@ -54,13 +57,16 @@ export class Controller {
   private async work(): Promise<void> {
     const { queue, reconcile } = this.options;
     for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
-      const started = Date.now();
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         const result = await reconcile(key);
         queue.forget(key);
         if (result?.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
-        this.log.debug({ key, ms: Date.now() - started }, "reconciled");
+        this.options.observe?.(seconds(), false);
+        this.log.debug({ key, ms: Math.round(seconds() * 1000) }, "reconciled");
       } catch (error) {
+        this.options.observe?.(seconds(), true);
         const retryInMs = queue.addRateLimited(key);
         this.log.warn(
           { key, err: error, retryInMs, retries: queue.retries(key) },

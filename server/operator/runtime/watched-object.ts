@@ -14,7 +14,10 @@ export const WatchedObjectSchema = z.object({
     namespace: z.string().optional(),
     uid: z.string().optional(),
     resourceVersion: z.string().optional(),
+    generation: z.int().optional(),
+    deletionTimestamp: z.string().optional(),
     labels: z.record(z.string(), z.string()).optional(),
+    annotations: z.record(z.string(), z.string()).optional(),
     ownerReferences: z
       .array(
         z.object({

@@ -5,7 +5,8 @@
  *
  * These tests use instances 4, 5 and 6 (`mariadb.sh start 6`): instance 1 is the backup tests'
  * standalone server, and the replication tests reset binary logs and kill servers, which must
- * not happen under another suite running at the same time on the same profile.
+ * not happen under another suite running at the same time on the same profile. The operator's
+ * whole-flow tests use instances 7, 8 and 9 (`startServers(7)`).
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -29,8 +30,10 @@ export const FIRST_INDEX = 4;
 export const COUNT = 3;
 
 export interface LocalServers {
-  /** Script index FIRST_INDEX + i is `instances[i]`, named `mariadb-<index>`. */
+  /** Script index firstIndex + i is `instances[i]`, named `mariadb-<index>`. */
   instances: InstanceRef[];
+  /** The script index of `instances[0]`. */
+  firstIndex: number;
   rootPassword: string;
   /** Indexes of ours that were running before the tests started (left running afterwards). */
   runningBefore: number[];
@@ -52,7 +55,7 @@ export async function mariadbScript(...args: string[]): Promise<string> {
 
 /** The script index of one of our instances. */
 export function scriptIndex(servers: LocalServers, instance: InstanceRef): number {
-  return FIRST_INDEX + servers.instances.indexOf(instance);
+  return servers.firstIndex + servers.instances.indexOf(instance);
 }
 
 /** SIGKILLs one of our instances, as a crash would. */
@@ -61,37 +64,37 @@ export async function killServer(servers: LocalServers, instance: InstanceRef): 
 }
 
 /** Starts our instances (a no-op for those running; restarts killed ones). */
-async function startOurs(): Promise<InstanceRef[]> {
+async function startOurs(firstIndex: number): Promise<InstanceRef[]> {
   // `start N` prints host:port of instances 1..N, one a line, last.
-  const output = await mariadbScript("start", String(FIRST_INDEX + COUNT - 1));
+  const output = await mariadbScript("start", String(firstIndex + COUNT - 1));
   return output
     .trim()
     .split("\n")
     .slice(-COUNT)
     .map((address, i) => {
       const [host = "", port = ""] = address.split(":");
-      return { name: `mariadb-${FIRST_INDEX + i}`, address: { host, port: Number(port) } };
+      return { name: `mariadb-${firstIndex + i}`, address: { host, port: Number(port) } };
     });
 }
 
 /** Restarts our instances that are down (after a kill). */
-export async function restartServers(): Promise<void> {
-  await startOurs();
+export async function restartServers(firstIndex = FIRST_INDEX): Promise<void> {
+  await startOurs(firstIndex);
 }
 
-/** Starts instances 4-6 and reads their addresses and the root password. */
-export async function startServers(): Promise<LocalServers> {
+/** Starts instances firstIndex..firstIndex+2 (4-6 by default); reads addresses and password. */
+export async function startServers(firstIndex = FIRST_INDEX): Promise<LocalServers> {
   const status = await mariadbScript("status");
   const runningBefore = [...status.matchAll(/^mariadb-(\d+) \S+ running$/gm)]
     .map((m) => Number(m[1]))
-    .filter((index) => index >= FIRST_INDEX && index < FIRST_INDEX + COUNT);
-  const instances = await startOurs();
+    .filter((index) => index >= firstIndex && index < firstIndex + COUNT);
+  const instances = await startOurs(firstIndex);
   const env = await readFile(join(stateDir(), "mariadb.env"), "utf8");
   const rootPassword = /^MARIADB_ROOT_PASSWORD=(.+)$/m.exec(env)?.[1];
   if (!rootPassword || instances.some((i) => !i.address.port)) {
-    throw new Error(`cannot find the root password or the addresses of mariadb-${FIRST_INDEX}..`);
+    throw new Error(`cannot find the root password or the addresses of mariadb-${firstIndex}..`);
   }
-  return { instances, rootPassword, runningBefore };
+  return { instances, firstIndex, rootPassword, runningBefore };
 }
 
 /** A root connection over TCP (root bypasses read_only on MariaDB: for setup and checks). */
@@ -136,7 +139,7 @@ export async function resetServers(servers: LocalServers): Promise<void> {
  * 1-3, which `start 6` starts as well, are left running: another suite may be using them.
  */
 export async function releaseServers(servers: LocalServers): Promise<void> {
-  await startOurs();
+  await startOurs(servers.firstIndex);
   await resetServers(servers);
   const started = servers.instances
     .map((instance) => scriptIndex(servers, instance))

@@ -3,10 +3,21 @@
  * `npm run operator` does, with the operator's own ServiceAccount kubeconfig.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { CoordinationV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { mkdirSync, openSync, readFileSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./kube-admin";
 import { eventually } from "./eventually";
+
+export interface OperatorProcessOptions {
+  /** Extra environment, e.g. PILOTHOUSE_OPERATOR_INSTANCE_ADDRESSES. */
+  env?: Record<string, string>;
+  /** This process's identity (POD_NAME: Events' reportingInstance, the Lease holder) and the
+   *  log file's name; `integration-<shard>` by default. */
+  identity?: string;
+  /** Wait until the controllers run (default), or only until the process waits for the Lease. */
+  waitFor?: "running" | "candidate";
+}
 
 export class OperatorProcess {
   private constructor(
@@ -24,10 +35,15 @@ export class OperatorProcess {
    *   on the platform leaves them alone, so what the test sees is this process's work. Also names
    *   the log file: `.cache/test-logs/operator-<shard>.log`.
    */
-  static async start(kubeconfig: string, shard: string): Promise<OperatorProcess> {
+  static async start(
+    kubeconfig: string,
+    shard: string,
+    options: OperatorProcessOptions = {},
+  ): Promise<OperatorProcess> {
+    const identity = options.identity ?? `integration-${shard}`;
     const logDir = join(REPO_ROOT, ".cache", "test-logs");
     mkdirSync(logDir, { recursive: true });
-    const logFile = join(logDir, `operator-${shard}.log`);
+    const logFile = join(logDir, `operator-${identity.replace(/^integration-/, "")}.log`);
     const log = openSync(logFile, "w");
     const child = spawn(
       process.execPath,
@@ -39,19 +55,58 @@ export class OperatorProcess {
           KUBECONFIG: kubeconfig,
           PILOTHOUSE_OPERATOR_LOG_LEVEL: "debug",
           PILOTHOUSE_OPERATOR_SHARD: shard,
-          POD_NAME: `integration-${shard}`,
+          // Any free port: the platform's own operator may hold the configured one.
+          PILOTHOUSE_OPERATOR_METRICS_PORT: "0",
+          POD_NAME: identity,
+          ...options.env,
         },
         stdio: ["ignore", log, log],
       },
     );
     closeSync(log);
     const operator = new OperatorProcess(child, logFile);
+    const marker =
+      options.waitFor === "candidate" ? "waiting for the leader lease" : "caches synced";
     await eventually(
-      "the operator's caches to sync",
-      () => Promise.resolve(operator.log().includes("caches synced") ? true : undefined),
+      `the operator to log "${marker}"`,
+      () => Promise.resolve(operator.log().includes(marker) ? true : undefined),
       { timeoutMs: 60_000, check: () => operator.assertRunning() },
     );
     return operator;
+  }
+
+  /**
+   * Deletes the leader Lease of a shard's operators (`pilothouse-system/pilothouse-operator-<shard>`),
+   * which outlives them; call after stopping them.
+   */
+  static async removeLease(admin: KubeConfig, shard: string): Promise<void> {
+    await admin
+      .makeApiClient(CoordinationV1Api)
+      .deleteNamespacedLease({
+        namespace: "pilothouse-system",
+        name: `pilothouse-operator-${shard}`,
+      })
+      .catch(() => undefined);
+  }
+
+  /** The port of /metrics and /healthz, from the log. */
+  metricsPort(): number {
+    const match = /"port":(\d+)[^\n]*"msg":"serving \/metrics and \/healthz"/.exec(this.log());
+    if (!match) throw new Error(`no metrics port in ${this.logFile}`);
+    return Number(match[1]);
+  }
+
+  /** True while the process runs. */
+  running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** SIGKILL, as a crash or a lost node would: no Lease release, no cleanup. */
+  async kill(): Promise<void> {
+    if (!this.running()) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGKILL");
+    await exited;
   }
 
   /** Everything the operator has logged so far. */

@@ -1,0 +1,162 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { OPERATOR_SHARD_LABEL, RECONCILE_ANNOTATION } from "@/lib/crds/common";
+import { KafkaClusterSchema, kafkaPools, type KafkaCluster } from "@/lib/crds/kafka-cluster";
+import type { ClusterHealth, KafkaEndpoint, ResolveKafkaEndpoint } from "@/server/kafka";
+import type { Reconciler } from "../runtime/controller";
+import { setConditions } from "../runtime/conditions";
+import { resumed, writeStatusIfChanged } from "../kafka-common/object-writes";
+import type { KafkaClusterApi } from "./api";
+import type { KafkaClusterMetrics } from "./metrics";
+import { kafkaOwnedNames } from "./names";
+import {
+  adminSecret,
+  bootstrapService,
+  externalService,
+  headlessService,
+  onceSecret,
+  poolConfigMap,
+  poolStatefulSet,
+} from "./resources";
+import { clusterStatus } from "./status";
+
+/** Follow pods this often (ms) until the cluster has settled; then probe health this often. */
+export const CLUSTER_SETTLING_MS = 5_000;
+export const CLUSTER_RESYNC_MS = 15_000;
+
+/**
+ * A KRaft cluster ID: 16 random bytes, base64url without padding (22 characters), never starting
+ * with '-' — what `kafka-storage.sh random-uuid` prints (Kafka's `Uuid.randomUuid`).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
+function secretValue(secret: V1Secret | undefined, key: string): string | undefined {
+  const value = secret?.data?.[key];
+  return value === undefined ? undefined : Buffer.from(value, "base64").toString("utf8");
+}
+
+export interface KafkaClusterReconcilerOptions {
+  api: KafkaClusterApi;
+  /** The seam from cluster to Admin API address (bootstrap Service, or an override). */
+  resolveEndpoint: ResolveKafkaEndpoint;
+  /** `clusterHealth` of `@/server/kafka`; injected so unit tests need no broker. */
+  probe: (endpoint: KafkaEndpoint) => Promise<ClusterHealth>;
+  metrics?: KafkaClusterMetrics;
+  logger: Logger;
+  shard: string | undefined;
+  now?: () => Date;
+}
+
+/**
+ * The KafkaCluster reconciler: get → paused? → the cluster ID (generated once, kept in a Secret
+ * and in status, so stop/start and a lost status keep it) and the admin Secret → apply the
+ * owned objects per pool (ConfigMap with the KRaft config, headless Service, StatefulSet) and
+ * the bootstrap (and external) Service → health through the Admin API (brokers, quorum leader,
+ * offline and under-replicated partitions; metrics) → status.
+ *
+ * @see https://kafka.apache.org/documentation/#kraft
+ */
+export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): Reconciler {
+  const { api } = options;
+  const now = options.now ?? (() => new Date());
+  const log = options.logger.child({ module: "kafka-cluster" });
+
+  async function onceValue(cluster: KafkaCluster, name: string, key: string, make: () => string) {
+    const namespace = cluster.metadata.namespace ?? "";
+    const existing = secretValue(await api.readSecret(namespace, name), key);
+    if (existing !== undefined) return existing;
+    const value = make();
+    if ((await api.createSecret(onceSecret(cluster, name, { [key]: value }))) === "created") {
+      return value;
+    }
+    const raced = secretValue(await api.readSecret(namespace, name), key);
+    if (raced === undefined) throw new Error(`Secret ${namespace}/${name} has no ${key}`);
+    return raced;
+  }
+
+  return async (key) => {
+    const [namespace = "", name = ""] = key.split("/");
+    const raw = await api.get(namespace, name);
+    if (!raw) return;
+    const parsed = KafkaClusterSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn({ key, issues: parsed.error.issues }, "KafkaCluster does not match its schema");
+      return;
+    }
+    const cluster = parsed.data;
+    if (cluster.metadata.labels?.[OPERATOR_SHARD_LABEL] !== options.shard) return;
+    if (cluster.metadata.deletionTimestamp) return; // owned objects go with it; PVCs per policy
+    if (cluster.metadata.annotations?.[RECONCILE_ANNOTATION] === "paused") {
+      const conditions = setConditions(
+        cluster.status?.conditions,
+        [
+          {
+            type: "Paused",
+            status: "True",
+            reason: "Paused",
+            message: "Reconciliation is paused.",
+          },
+        ],
+        now(),
+      );
+      return writeStatusIfChanged(api, raw, cluster.status, {
+        ...cluster.status,
+        phase: "Paused",
+        conditions,
+      });
+    }
+
+    const names = kafkaOwnedNames(name);
+    const clusterId = await onceValue(
+      cluster,
+      names.clusterIdSecret,
+      "clusterId",
+      () => cluster.status?.clusterId ?? newClusterId(),
+    );
+    const adminName = names.adminSecret;
+    if (secretValue(await api.readSecret(namespace, adminName), "password") === undefined) {
+      await api.createSecret(adminSecret(cluster, randomBytes(24).toString("base64url")));
+    }
+
+    const pools = kafkaPools(cluster.spec.kraft);
+    const brokerPool = cluster.spec.kraft.mode === "combined" ? "combined" : "brokers";
+    for (const { name: pool, pool: spec } of pools) {
+      await api.apply(poolConfigMap(cluster, pool));
+      await api.apply(headlessService(cluster, pool));
+      await api.apply(poolStatefulSet(cluster, pool, spec));
+    }
+    await api.apply(bootstrapService(cluster, brokerPool));
+    const external = externalService(cluster, brokerPool);
+    if (external) await api.apply(external);
+
+    const sets = new Map<string, V1StatefulSet | undefined>();
+    for (const { name: pool } of pools) {
+      sets.set(pool, await api.readStatefulSet(namespace, names.statefulSet(pool)));
+    }
+    let health: ClusterHealth | undefined;
+    if (cluster.spec.stopped) {
+      options.metrics?.forget(namespace, name);
+    } else {
+      try {
+        health = await options.probe(await options.resolveEndpoint({ namespace, name }));
+      } catch (error) {
+        health = {
+          reachable: false,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+      options.metrics?.record(namespace, name, health);
+    }
+    const status = clusterStatus(resumed(cluster, now()), clusterId, sets, health, now());
+    const written = await writeStatusIfChanged(api, raw, cluster.status, status);
+    const settled = status.phase === "Ready" || status.phase === "Stopped";
+    return written ?? { requeueAfterMs: settled ? CLUSTER_RESYNC_MS : CLUSTER_SETTLING_MS };
+  };
+}

@@ -1,0 +1,66 @@
+import type { V1StatefulSet } from "@kubernetes/client-node";
+import { describe, expect, it } from "vitest";
+import { KafkaClusterSchema } from "@/lib/crds/kafka-cluster";
+import type { ClusterHealth } from "@/server/kafka";
+import { clusterStatus } from "./status";
+
+const NOW = new Date("2026-11-30T00:00:00Z");
+const cluster = KafkaClusterSchema.parse({
+  apiVersion: "kafka.pilothouse.dev/v1alpha1",
+  kind: "KafkaCluster",
+  metadata: { name: "events", namespace: "shop", uid: "k", generation: 4 },
+  spec: { kraft: { combined: { replicas: 3, storage: { size: "1Gi" } } } },
+});
+const ready = new Map<string, V1StatefulSet>([
+  ["combined", { status: { replicas: 3, readyReplicas: 3 } }],
+]);
+const healthy: ClusterHealth = {
+  reachable: true,
+  clusterId: "x",
+  controller: 2,
+  brokers: [0, 1, 2],
+  topics: 4,
+  partitions: 12,
+  offlinePartitions: 0,
+  underReplicatedPartitions: 0,
+  groups: [],
+};
+const condition = (status: ReturnType<typeof clusterStatus>, type: string) =>
+  status.conditions?.find((c) => c.type === type);
+
+describe("clusterStatus", () => {
+  it("is Ready with the probe's numbers when pods are ready and the cluster answers", () => {
+    const status = clusterStatus(cluster, "id", ready, healthy, NOW);
+    expect(status).toMatchObject({
+      phase: "Ready",
+      observedGeneration: 4,
+      clusterId: "id",
+      brokers: 3,
+      quorumLeader: 2,
+      pools: [{ name: "combined", nodeIds: [0, 1, 2], readyReplicas: 3 }],
+    });
+    expect(condition(status, "Degraded")).toMatchObject({ status: "False", reason: "Healthy" });
+  });
+
+  it("is Degraded, not Ready, when partitions are offline or the cluster does not answer", () => {
+    const offline = clusterStatus(cluster, "id", ready, { ...healthy, offlinePartitions: 2 }, NOW);
+    expect(offline.phase).toBe("Degraded");
+    expect(condition(offline, "Degraded")).toMatchObject({
+      status: "True",
+      reason: "PartitionsUnhealthy",
+      message: "2 offline partition(s)",
+    });
+    const down = clusterStatus(cluster, "id", ready, { reachable: false, error: "refused" }, NOW);
+    expect(condition(down, "Ready")).toMatchObject({ status: "False", reason: "Unhealthy" });
+    expect(condition(down, "Degraded")).toMatchObject({ reason: "ClusterUnreachable" });
+  });
+
+  it("is Stopped once no node runs, without probing", () => {
+    const stopped = { ...cluster, spec: { ...cluster.spec, stopped: true } };
+    const none = new Map([["combined", { status: { replicas: 0 } }]]);
+    const status = clusterStatus(stopped, "id", none, undefined, NOW);
+    expect(status.phase).toBe("Stopped");
+    expect(condition(status, "Stopped")).toMatchObject({ status: "True" });
+    expect(condition(status, "Degraded")).toBeUndefined();
+  });
+});

@@ -1,0 +1,142 @@
+import "server-only";
+import type { V1StatefulSet } from "@kubernetes/client-node";
+import { ConditionType } from "@/lib/crds/common";
+import {
+  kafkaPools,
+  poolNodeIds,
+  type KafkaCluster,
+  type KafkaClusterStatus,
+} from "@/lib/crds/kafka-cluster";
+import type { ClusterHealth } from "@/server/kafka";
+import { setConditions, type ConditionInput } from "../runtime/conditions";
+import { KAFKA_CLIENT_PORT, kafkaOwnedNames } from "./names";
+
+/** The `Degraded` condition from an Admin API probe; none while stopped. */
+function degraded(health: ClusterHealth): Omit<ConditionInput, "type" | "observedGeneration"> {
+  if (!health.reachable) {
+    return { status: "True", reason: "ClusterUnreachable", message: health.error };
+  }
+  const problems = [
+    health.offlinePartitions > 0 ? `${health.offlinePartitions} offline partition(s)` : "",
+    health.underReplicatedPartitions > 0
+      ? `${health.underReplicatedPartitions} under-replicated partition(s)`
+      : "",
+  ].filter(Boolean);
+  return problems.length > 0
+    ? { status: "True", reason: "PartitionsUnhealthy", message: problems.join(", ") }
+    : { status: "False", reason: "Healthy", message: `${health.brokers.length} broker(s) online.` };
+}
+
+/**
+ * The status after the owned objects were applied: cluster ID, node IDs per pool, bootstrap
+ * address, `Stopped` from the StatefulSets (`sets`, by pool name), and — when running — the
+ * Admin API probe (`health`): brokers, quorum leader, offline and under-replicated partitions,
+ * `Degraded`. `Ready` needs every pod ready and a reachable cluster without offline partitions.
+ * `observedGeneration` moves when the spec was applied (objects written), as DESIGN.md asks.
+ */
+export function clusterStatus(
+  cluster: KafkaCluster,
+  clusterId: string,
+  sets: ReadonlyMap<string, V1StatefulSet | undefined>,
+  health: ClusterHealth | undefined,
+  now: Date,
+): KafkaClusterStatus {
+  const { name, namespace, generation } = cluster.metadata;
+  const pools = kafkaPools(cluster.spec.kraft).map(({ name: pool, pool: spec }) => ({
+    name: pool,
+    nodeIds: poolNodeIds(pool, spec.replicas),
+    readyReplicas: sets.get(pool)?.status?.readyReplicas ?? 0,
+  }));
+  const stopped = cluster.spec.stopped;
+  const running = pools.reduce(
+    (sum, pool) => sum + (sets.get(pool.name)?.status?.replicas ?? 0),
+    0,
+  );
+  const podsReady = kafkaPools(cluster.spec.kraft).every(
+    ({ name: pool, pool: spec }) => (sets.get(pool)?.status?.readyReplicas ?? 0) >= spec.replicas,
+  );
+  const healthy = health?.reachable === true && health.offlinePartitions === 0;
+  const allReady = podsReady && healthy;
+  const readyMessage = [
+    pools.map((p) => `${p.name}: ${p.readyReplicas}/${p.nodeIds.length} ready`).join(", "),
+    health && !health.reachable ? `Admin API unreachable: ${health.error}` : "",
+    health?.reachable && health.offlinePartitions > 0
+      ? `${health.offlinePartitions} offline partition(s)`
+      : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const condition = (
+    type: string,
+    status: boolean,
+    reason: string,
+    message: string,
+  ): ConditionInput => ({
+    type,
+    status: status ? "True" : "False",
+    reason,
+    message,
+    observedGeneration: generation,
+  });
+  const conditions = setConditions(
+    cluster.status?.conditions,
+    [
+      stopped
+        ? condition(ConditionType.Ready, false, "Stopped", "The cluster is stopped.")
+        : condition(
+            ConditionType.Ready,
+            allReady,
+            allReady ? "AllNodesReady" : podsReady ? "Unhealthy" : "NodesNotReady",
+            readyMessage,
+          ),
+      condition(
+        ConditionType.Stopped,
+        stopped && running === 0,
+        stopped ? (running === 0 ? "Stopped" : "Stopping") : "Running",
+        stopped
+          ? `${running} node(s) still running; volumes, node IDs and cluster ID are kept.`
+          : "The cluster runs.",
+      ),
+    ],
+    now,
+  );
+  const withHealth =
+    health && !stopped
+      ? setConditions(
+          conditions,
+          [{ type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) }],
+          now,
+        )
+      : conditions;
+  const probe =
+    health?.reachable && !stopped
+      ? {
+          brokers: health.brokers.length,
+          quorumLeader: health.controller,
+          offlinePartitions: health.offlinePartitions,
+          underReplicatedPartitions: health.underReplicatedPartitions,
+        }
+      : {};
+  const phase = stopped
+    ? running === 0
+      ? "Stopped"
+      : "Stopping"
+    : allReady
+      ? "Ready"
+      : podsReady
+        ? "Degraded"
+        : "Provisioning";
+  return {
+    ...cluster.status,
+    observedGeneration: generation,
+    phase,
+    clusterId,
+    pools,
+    bootstrap: {
+      ...cluster.status?.bootstrap,
+      internal: `${kafkaOwnedNames(name).bootstrapService}.${namespace ?? ""}.svc:${KAFKA_CLIENT_PORT}`,
+    },
+    ...probe,
+    conditions: withHealth,
+  };
+}

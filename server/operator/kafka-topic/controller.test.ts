@@ -1,0 +1,166 @@
+import { pino } from "pino";
+import { describe, expect, it, vi } from "vitest";
+import { KAFKA_TOPIC_FINALIZER, type KafkaTopicStatus } from "@/lib/crds/kafka-topic";
+import type { EnsureTopicResult, KafkaEndpoint, TopicSpec } from "@/server/kafka";
+import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
+import { TOPIC_RESYNC_MS, TOPIC_RETRY_MS, kafkaTopicReconciler } from "./controller";
+
+const endpoint: KafkaEndpoint = { brokers: ["127.0.0.1:9093"] };
+const NOW = new Date("2026-11-30T00:00:00Z");
+
+function aTopic(extra: { finalizers?: string[]; deleting?: boolean; status?: KafkaTopicStatus }) {
+  return {
+    apiVersion: "kafka.pilothouse.dev/v1alpha1",
+    kind: "KafkaTopic",
+    metadata: {
+      name: "orders",
+      namespace: "shop",
+      generation: 2,
+      resourceVersion: "7",
+      finalizers: extra.finalizers ?? [KAFKA_TOPIC_FINALIZER],
+      ...(extra.deleting ? { deletionTimestamp: "2026-11-30T00:00:00Z" } : {}),
+    },
+    spec: {
+      clusterName: "events",
+      partitions: 3,
+      replicationFactor: 3,
+      configs: { "retention.ms": "1000" },
+    },
+    ...(extra.status ? { status: extra.status } : {}),
+  };
+}
+
+function setUp(object: RawObject | undefined, ensure: EnsureTopicResult | Error) {
+  const written: RawObject[] = [];
+  const finalizers: string[][] = [];
+  const api: KafkaObjectApi = {
+    get: () => Promise.resolve(object),
+    replaceStatus: (next) => Promise.resolve(void written.push(next)),
+    setFinalizers: (_, next) => Promise.resolve(void finalizers.push(next)),
+    readSecret: () => Promise.resolve(undefined),
+    createSecret: () => Promise.resolve("created"),
+  };
+  const ensureTopic = vi.fn<
+    (endpoint: KafkaEndpoint, spec: TopicSpec) => Promise<EnsureTopicResult>
+  >(() => (ensure instanceof Error ? Promise.reject(ensure) : Promise.resolve(ensure)));
+  const deleteTopic = vi.fn(() => Promise.resolve(true));
+  const reconcile = kafkaTopicReconciler({
+    api,
+    resolveEndpoint: () => Promise.resolve(endpoint),
+    actions: { ensureTopic, deleteTopic },
+    logger: pino({ level: "silent" }),
+    shard: undefined,
+    now: () => NOW,
+  });
+  return { reconcile, written, finalizers, ensureTopic, deleteTopic };
+}
+
+const applied: EnsureTopicResult = {
+  outcome: "applied",
+  created: true,
+  partitions: 3,
+  replicationFactor: 3,
+  changedConfigs: ["retention.ms"],
+};
+
+describe("kafkaTopicReconciler", () => {
+  it("adds its finalizer before touching Kafka", async () => {
+    const { reconcile, finalizers, ensureTopic } = setUp(aTopic({ finalizers: [] }), applied);
+    await reconcile("shop/orders");
+    expect(finalizers).toEqual([[KAFKA_TOPIC_FINALIZER]]);
+    expect(ensureTopic).not.toHaveBeenCalled();
+  });
+
+  it("applies the spec and reports Ready with the applied state", async () => {
+    const { reconcile, written, ensureTopic } = setUp(aTopic({}), applied);
+    expect(await reconcile("shop/orders")).toEqual({ requeueAfterMs: TOPIC_RESYNC_MS });
+    expect(ensureTopic).toHaveBeenCalledWith(endpoint, {
+      name: "orders",
+      partitions: 3,
+      replicationFactor: 3,
+      configs: { "retention.ms": "1000" },
+    });
+    const status = written[0]?.status as KafkaTopicStatus;
+    expect(status).toMatchObject({
+      observedGeneration: 2,
+      phase: "Ready",
+      topicName: "orders",
+      partitions: 3,
+      conditions: [{ type: "Ready", status: "True", reason: "Created", observedGeneration: 2 }],
+    });
+  });
+
+  it("resyncs without writing when nothing changed", async () => {
+    const first = setUp(aTopic({}), applied);
+    await first.reconcile("shop/orders");
+    const status = first.written[0]?.status as KafkaTopicStatus;
+    const { reconcile, written } = setUp(aTopic({ status }), { ...applied, created: false });
+    const statusAgain = setUp(aTopic({ status }), applied);
+    await statusAgain.reconcile("shop/orders");
+    expect(statusAgain.written).toEqual([]);
+    expect(await statusAgain.reconcile("shop/orders")).toEqual({ requeueAfterMs: TOPIC_RESYNC_MS });
+    await reconcile("shop/orders");
+    expect((written[0]?.status as KafkaTopicStatus).conditions?.[0]?.reason).toBe("Applied");
+  });
+
+  it("writes a refusal with its reason and does not move observedGeneration", async () => {
+    const refused: EnsureTopicResult = {
+      outcome: "refused",
+      reason: "ReplicationFactorTooLarge",
+      message: "replication factor 3 is larger than the 1 broker(s) online",
+    };
+    const { reconcile, written } = setUp(aTopic({}), refused);
+    expect(await reconcile("shop/orders")).toBeUndefined();
+    const status = written[0]?.status as KafkaTopicStatus;
+    expect(status.observedGeneration).toBeUndefined();
+    expect(status).toMatchObject({
+      phase: "Refused",
+      conditions: [{ type: "Ready", status: "False", reason: "ReplicationFactorTooLarge" }],
+    });
+  });
+
+  it("retries an unreachable cluster", async () => {
+    const { reconcile, written } = setUp(aTopic({}), new Error("Connection timeout"));
+    expect(await reconcile("shop/orders")).toEqual({ requeueAfterMs: TOPIC_RETRY_MS });
+    expect((written[0]?.status as KafkaTopicStatus).conditions?.[0]).toMatchObject({
+      reason: "ClusterUnreachable",
+      message: "Connection timeout",
+    });
+  });
+
+  it("deletes the topic, then removes its finalizer", async () => {
+    const object = aTopic({ deleting: true, finalizers: ["other", KAFKA_TOPIC_FINALIZER] });
+    const { reconcile, finalizers, deleteTopic } = setUp(object, applied);
+    await reconcile("shop/orders");
+    expect(deleteTopic).toHaveBeenCalledWith(endpoint, "orders");
+    expect(finalizers).toEqual([["other"]]);
+  });
+
+  it("does nothing for a missing object", async () => {
+    const { reconcile, written, ensureTopic } = setUp(undefined, applied);
+    expect(await reconcile("shop/orders")).toBeUndefined();
+    expect(written).toEqual([]);
+    expect(ensureTopic).not.toHaveBeenCalled();
+  });
+
+  it("pauses with the Paused condition only, and clears it when resumed", async () => {
+    const paused = aTopic({});
+    const annotated = {
+      ...paused,
+      metadata: { ...paused.metadata, annotations: { "pilothouse.dev/reconcile": "paused" } },
+    };
+    const first = setUp(annotated, applied);
+    await first.reconcile("shop/orders");
+    expect(first.ensureTopic).not.toHaveBeenCalled();
+    const status = first.written[0]?.status as KafkaTopicStatus;
+    expect(status.phase).toBe("Paused");
+    expect(status.observedGeneration).toBeUndefined();
+    const second = setUp(aTopic({ status }), applied);
+    await second.reconcile("shop/orders");
+    const conditions = (second.written[0]?.status as KafkaTopicStatus).conditions;
+    expect(conditions?.find((c) => c.type === "Paused")).toMatchObject({
+      status: "False",
+      reason: "Resumed",
+    });
+  });
+});

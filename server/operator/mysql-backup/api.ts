@@ -1,0 +1,236 @@
+import "server-only";
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type V1Job,
+  type V1Pod,
+  type V1Secret,
+} from "@kubernetes/client-node";
+import { MySQLBackupNames } from "@/lib/crds/mysql-backup";
+import { MYSQL_GROUP, MYSQL_VERSION, MySQLClusterNames } from "@/lib/crds/mysql-cluster";
+import { kubeTime } from "../runtime/conditions";
+import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
+import { FIELD_MANAGER } from "../mysql-cluster/names";
+import type { BackupEvent } from "./status";
+
+/** A custom object exactly as read: what is written back to the status subresource. */
+export type RawObject = Record<string, unknown> & {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+};
+
+/** The object an Event is about. */
+export interface EventTarget {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * Everything the backup controllers ask of the apiserver. Errors are `KubeApiError`s; reads
+ * answer undefined for 404.
+ */
+export interface BackupApi {
+  getBackup(namespace: string, name: string): Promise<RawObject | undefined>;
+  getCluster(namespace: string, name: string): Promise<RawObject | undefined>;
+  readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** Creates the Job; `exists` when one of that name is already there. */
+  createJob(job: V1Job): Promise<"created" | "exists">;
+  getJob(namespace: string, name: string): Promise<V1Job | undefined>;
+  /** Deletes a Job in the foreground (it goes away after its pods); 404 is fine. */
+  deleteJob(namespace: string, name: string): Promise<void>;
+  /** The pods of a Job (label `batch.kubernetes.io/job-name`). */
+  listJobPods(namespace: string, job: string): Promise<V1Pod[]>;
+  /** PUT to the status subresource; 409 when `backup` is not the latest version. */
+  replaceBackupStatus(backup: RawObject): Promise<void>;
+  /** Sets `metadata.finalizers`, guarded by the object's resourceVersion (409 when stale). */
+  setBackupFinalizers(backup: RawObject, finalizers: string[]): Promise<void>;
+  listBackups(namespace: string, labelSelector: string): Promise<RawObject[]>;
+  /** Creates a MySQLBackup; `exists` when one of that name is already there. */
+  createBackup(backup: RawObject): Promise<"created" | "exists">;
+  /** Deletes a MySQLBackup (its finalizer then deletes the stored object); 404 is fine. */
+  deleteBackup(namespace: string, name: string): Promise<void>;
+  recordEvent(target: EventTarget, event: BackupEvent, now: Date): Promise<void>;
+}
+
+const backups = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLBackupNames.plural };
+const clusters = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLClusterNames.plural };
+
+async function orUndefined<T>(
+  read: () => Promise<T>,
+  target: { kind: string; namespace: string; name: string },
+) {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw toKubeApiError(error, target);
+  }
+}
+
+/**
+ * The {@link BackupApi} over a real apiserver. `instance` names this operator process in the
+ * Events it records.
+ */
+export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupApi {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const batch = kubeConfig.makeApiClient(BatchV1Api);
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const kind = MySQLBackupNames.kind;
+  const metaOf = (object: RawObject) => ({
+    namespace: object.metadata?.namespace ?? "",
+    name: object.metadata?.name ?? "",
+  });
+
+  return {
+    getBackup: (namespace, name) =>
+      orUndefined(
+        async () =>
+          (await custom.getNamespacedCustomObject({ ...backups, namespace, name })) as RawObject,
+        { kind, namespace, name },
+      ),
+    getCluster: (namespace, name) =>
+      orUndefined(
+        async () =>
+          (await custom.getNamespacedCustomObject({ ...clusters, namespace, name })) as RawObject,
+        { kind: MySQLClusterNames.kind, namespace, name },
+      ),
+    readSecret: (namespace, name) =>
+      orUndefined(() => core.readNamespacedSecret({ namespace, name }), {
+        kind: "Secret",
+        namespace,
+        name,
+      }),
+    getJob: (namespace, name) =>
+      orUndefined(() => batch.readNamespacedJob({ namespace, name }), {
+        kind: "Job",
+        namespace,
+        name,
+      }),
+
+    async createJob(job) {
+      const namespace = job.metadata?.namespace ?? "";
+      try {
+        await batch.createNamespacedJob({ namespace, body: job, fieldManager: FIELD_MANAGER });
+        return "created";
+      } catch (error) {
+        if (isConflict(error)) return "exists";
+        throw toKubeApiError(error, { kind: "Job", namespace, name: job.metadata?.name });
+      }
+    },
+
+    async deleteJob(namespace, name) {
+      try {
+        await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Foreground" });
+      } catch (error) {
+        if (!isNotFound(error)) throw toKubeApiError(error, { kind: "Job", namespace, name });
+      }
+    },
+
+    async listJobPods(namespace, job) {
+      try {
+        const labelSelector = `batch.kubernetes.io/job-name=${job}`;
+        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Pod", namespace });
+      }
+    },
+
+    async replaceBackupStatus(backup) {
+      const metadata = metaOf(backup);
+      try {
+        await custom.replaceNamespacedCustomObjectStatus({ ...backups, ...metadata, body: backup });
+      } catch (error) {
+        throw toKubeApiError(error, { kind, ...metadata });
+      }
+    },
+
+    async setBackupFinalizers(backup, finalizers) {
+      const metadata = metaOf(backup);
+      // A merge patch carrying resourceVersion: the apiserver answers 409 when it is stale.
+      const patch = {
+        apiVersion: `${MYSQL_GROUP}/${MYSQL_VERSION}`,
+        kind,
+        metadata: { ...metadata, resourceVersion: backup.metadata?.resourceVersion, finalizers },
+      };
+      try {
+        await objects.patch(
+          patch,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          undefined,
+          PatchStrategy.MergePatch,
+        );
+      } catch (error) {
+        throw toKubeApiError(error, { kind, ...metadata });
+      }
+    },
+
+    async listBackups(namespace, labelSelector) {
+      try {
+        const list = (await custom.listNamespacedCustomObject({
+          ...backups,
+          namespace,
+          labelSelector,
+        })) as {
+          items?: RawObject[];
+        };
+        return list.items ?? [];
+      } catch (error) {
+        throw toKubeApiError(error, { kind, namespace });
+      }
+    },
+
+    async createBackup(backup) {
+      const { namespace, name } = metaOf(backup);
+      try {
+        await custom.createNamespacedCustomObject({
+          ...backups,
+          namespace,
+          body: backup,
+          fieldManager: FIELD_MANAGER,
+        });
+        return "created";
+      } catch (error) {
+        if (isConflict(error)) return "exists";
+        throw toKubeApiError(error, { kind, namespace, name });
+      }
+    },
+
+    async deleteBackup(namespace, name) {
+      try {
+        await custom.deleteNamespacedCustomObject({ ...backups, namespace, name });
+      } catch (error) {
+        if (!isNotFound(error)) throw toKubeApiError(error, { kind, namespace, name });
+      }
+    },
+
+    async recordEvent(target, event, now) {
+      const time = new Date(kubeTime(now));
+      await core.createNamespacedEvent({
+        namespace: target.namespace ?? "default",
+        body: {
+          metadata: { generateName: `${target.name}.`, namespace: target.namespace },
+          involvedObject: { ...target },
+          type: event.type,
+          reason: event.reason,
+          message: event.message.slice(0, 1024),
+          source: { component: FIELD_MANAGER },
+          reportingComponent: FIELD_MANAGER,
+          reportingInstance: instance,
+          firstTimestamp: time,
+          lastTimestamp: time,
+          count: 1,
+        },
+      });
+    },
+  };
+}

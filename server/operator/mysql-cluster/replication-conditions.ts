@@ -1,0 +1,132 @@
+import "server-only";
+import { ConditionType } from "@/lib/crds/common";
+import { ReplicationConditionType, type MySQLInstanceStatus } from "@/lib/crds/mysql-replication";
+import type { ProbeResult } from "@/server/mysql";
+import type { ConditionInput } from "../runtime/conditions";
+import type { ReplicationView } from "./replication-status";
+import { followersOf } from "./topology";
+
+/** Reasons of the ReplicationHealthy and Degraded conditions (UpperCamelCase). */
+export const REPLICATION_REASON = {
+  Replicating: "Replicating",
+  SingleServer: "SingleServer",
+  TopologyConflict: "TopologyConflict",
+  PrimaryUnreachable: "PrimaryUnreachable",
+  PrimaryReadOnly: "PrimaryReadOnly",
+  ErrantTransactions: "ErrantTransactions",
+  ReplicaUnreachable: "ReplicaUnreachable",
+  ReplicationBroken: "ReplicationBroken",
+  SemiSyncAsynchronous: "SemiSyncAsynchronous",
+  Healthy: "Healthy",
+} as const;
+
+interface Verdict {
+  healthy: boolean;
+  reason: string;
+  message: string;
+}
+
+function replicationVerdict(
+  view: ReplicationView,
+  instances: readonly MySQLInstanceStatus[],
+): Verdict {
+  const broken = (reason: string, message: string) => ({ healthy: false, reason, message });
+  if (view.conflict) return broken(REPLICATION_REASON.TopologyConflict, view.conflict);
+  if (view.failover) return broken(view.failover.reason, view.failover.message);
+  const primary = instances.find((i) => i.name === view.primary);
+  if (!primary?.reachable) {
+    const error = primary?.lastError ? `: ${primary.lastError}` : "";
+    return broken(
+      REPLICATION_REASON.PrimaryUnreachable,
+      `primary ${view.primary} is unreachable${error}`,
+    );
+  }
+  if (primary.role !== "primary" || primary.readOnly) {
+    return broken(
+      REPLICATION_REASON.PrimaryReadOnly,
+      `primary ${view.primary} does not accept writes`,
+    );
+  }
+  const others = instances.filter((i) => i.name !== view.primary);
+  const errant = others.filter((i) => i.errantTransactions);
+  if (errant.length > 0) {
+    const list = errant.map((i) => `${i.name} has ${i.errantTransactions}`).join("; ");
+    return broken(
+      REPLICATION_REASON.ErrantTransactions,
+      `errant transactions (written on a replica, not on the primary ${view.primary}): ${list}; kept read-only until rebuilt`,
+    );
+  }
+  const unreachable = others.filter((i) => !i.reachable);
+  if (unreachable.length > 0) {
+    const list = unreachable.map((i) => `${i.name}: ${i.lastError ?? "unreachable"}`).join("; ");
+    return broken(REPLICATION_REASON.ReplicaUnreachable, `unreachable: ${list}`);
+  }
+  const notReplicating = others.filter((i) => i.role !== "replica");
+  if (notReplicating.length > 0) {
+    const list = notReplicating
+      .map((i) => `${i.name}: ${i.lastError ?? "not replicating from the primary"}`)
+      .join("; ");
+    return broken(REPLICATION_REASON.ReplicationBroken, list);
+  }
+  if (others.length === 0) {
+    return {
+      healthy: true,
+      reason: REPLICATION_REASON.SingleServer,
+      message: "One server: nothing to replicate.",
+    };
+  }
+  const lag = Math.max(0, ...others.map((i) => i.replicationLagSeconds ?? 0));
+  return {
+    healthy: true,
+    reason: REPLICATION_REASON.Replicating,
+    message: `${others.length} replica(s) replicate from ${view.primary}; lag at most ${lag} s.`,
+  };
+}
+
+/** True when the primary has fallen back from semi-synchronous to asynchronous replication. */
+export function semiSyncFellBack(primary: ProbeResult | undefined, probes: readonly ProbeResult[]) {
+  if (!primary?.reachable || !primary.semiSync.sourceEnabled) return false;
+  return !primary.semiSync.sourceActive && followersOf(primary, probes).length > 0;
+}
+
+/**
+ * The `ReplicationHealthy` and `Degraded` conditions of a running cluster. Degraded is True
+ * whenever replication is not healthy, and also when the primary's semi-synchronous replication
+ * fell back to asynchronous (a failover could then lose acknowledged writes).
+ */
+export function replicationConditions(
+  view: ReplicationView,
+  instances: readonly MySQLInstanceStatus[],
+  generation: number,
+): ConditionInput[] {
+  const verdict = replicationVerdict(view, instances);
+  const status = (value: boolean) => (value ? ("True" as const) : ("False" as const));
+  const replication: ConditionInput = {
+    type: ReplicationConditionType.ReplicationHealthy,
+    status: status(verdict.healthy),
+    reason: verdict.reason,
+    message: verdict.message,
+    observedGeneration: generation,
+  };
+  const primary = view.probes.find((p) => p.name === view.primary);
+  let degraded: Verdict = verdict;
+  if (verdict.healthy && semiSyncFellBack(primary, view.probes)) {
+    degraded = {
+      healthy: false,
+      reason: REPLICATION_REASON.SemiSyncAsynchronous,
+      message: `semi-synchronous replication on ${view.primary} fell back to asynchronous: a failover now could lose acknowledged writes`,
+    };
+  } else if (degraded.healthy) {
+    degraded = { healthy: true, reason: REPLICATION_REASON.Healthy, message: verdict.message };
+  }
+  return [
+    replication,
+    {
+      type: ConditionType.Degraded,
+      status: status(!degraded.healthy),
+      reason: degraded.reason,
+      message: degraded.message,
+      observedGeneration: generation,
+    },
+  ];
+}
