@@ -92,6 +92,9 @@ start_operator() {
   (
     source "$STATE/env.sh"
     export KUBECONFIG="$PILOTHOUSE_OPERATOR_KUBECONFIG"
+    # KWOK's pods run no containers, so no database server exists behind them: the operator must
+    # not probe servers there (it says so in each cluster's ReplicationHealthy condition).
+    export PILOTHOUSE_OPERATOR_DATABASE_CHECKS="${PILOTHOUSE_OPERATOR_DATABASE_CHECKS:-disabled}"
     cd "$ROOT" && start_bg operator node --conditions=react-server --import tsx server/operator/main.ts
   )
   sleep 2
@@ -109,6 +112,8 @@ start_dashboard() {
   log "starting the dashboard at http://localhost:$DASHBOARD_PORT"
   (
     source "$STATE/env.sh"
+    # The tests may route the dashboard through a fault proxy (see test.sh).
+    export PILOTHOUSE_DASHBOARD_KUBECONFIG="${DASHBOARD_KUBECONFIG_OVERRIDE:-$PILOTHOUSE_DASHBOARD_KUBECONFIG}"
     cd "$ROOT" && start_bg dashboard npx next start -p "$DASHBOARD_PORT" -H 127.0.0.1
   )
   wait_for "the dashboard" 90 curl -s -o /dev/null "http://127.0.0.1:$DASHBOARD_PORT/"

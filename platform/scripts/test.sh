@@ -12,6 +12,7 @@ started=$SECONDS
 
 cleanup() {
   stop_services
+  stop_bg apiserver-fault-proxy
   "$ROOT/platform/scripts/mariadb.sh" stop >/dev/null 2>&1 || true
   "$ROOT/platform/scripts/s3.sh" stop >/dev/null 2>&1 || true
   "$ROOT/platform/scripts/control-plane.sh" stop || true
@@ -57,6 +58,16 @@ step "integration tests" npx vitest run --project integration --reporter=default
   --reporter=json --outputFile.json="$RESULTS/integration.json"
 
 start_operator
+# The dashboard reaches the apiserver through a TCP proxy that the e2e suite can cut and restore
+# (SIGUSR1 / SIGUSR2), to check what the UI says while Kubernetes cannot be reached.
+fault_proxy_port=$((6490 + PORT_OFFSET))
+(cd "$ROOT" && start_bg apiserver-fault-proxy node --import tsx e2e/support/apiserver-fault-proxy.ts \
+  "$fault_proxy_port" "127.0.0.1:$APISERVER_PORT")
+sed "s|https://127.0.0.1:$APISERVER_PORT|https://127.0.0.1:$fault_proxy_port|" \
+  "$STATE/dashboard.kubeconfig" >"$STATE/dashboard-via-proxy.kubeconfig"
+export DASHBOARD_KUBECONFIG_OVERRIDE="$STATE/dashboard-via-proxy.kubeconfig"
+PILOTHOUSE_E2E_FAULT_PROXY_PID="$(cat "$STATE/pids/apiserver-fault-proxy.pid")"
+export PILOTHOUSE_E2E_FAULT_PROXY_PID
 build_dashboard
 start_dashboard
 step "end-to-end tests" env PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" \

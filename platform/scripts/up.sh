@@ -16,6 +16,7 @@ mkdir -p "$STATE/logs"
 if [[ -n "${KUBECONFIG:-}" ]]; then
   log "using the cluster of KUBECONFIG=$KUBECONFIG (no local control plane)"
   ADMIN_KUBECONFIG="$KUBECONFIG"
+  export PILOTHOUSE_OPERATOR_DATABASE_CHECKS=enabled
 else
   "$ROOT/platform/scripts/control-plane.sh" start
   ADMIN_KUBECONFIG="$STATE/admin.kubeconfig"
@@ -40,6 +41,8 @@ Pilothouse is up (in $((SECONDS - started)) s).
                carol@pilothouse.dev / carol-demo   cluster admin
                dana@pilothouse.dev  / dana-demo    operator in demo through her second group
   kubectl:     source $STATE/env.sh && \$KUBECTL get mysqlclusters -A
+  Nodes:       simulated by KWOK unless KUBECONFIG was set: pods run no containers, so the
+               operator does not probe database servers there (ReplicationHealthy says so)
   Logs:        $STATE/logs/
   Stop:        ${prefix}./pilothouse down
 
