@@ -9,7 +9,12 @@
  * @see https://dev.mysql.com/doc/refman/8.4/en/option-files.html
  * @see https://mariadb.com/kb/en/configuring-mariadb-with-option-files/
  */
-import { z } from "zod";
+import type { z } from "zod";
+import {
+  configOverrideLines,
+  configOverridesSchema,
+  configOverridesValidations,
+} from "./config-overrides";
 
 /**
  * Settings the operator owns, in canonical form (lower case, `_`). Any setting starting with
@@ -50,7 +55,6 @@ export const OPERATOR_OWNED_PREFIXES = ["rpl_semi_sync_"] as const;
 export const MAX_MYCNF_SETTINGS = 64;
 
 const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const VALUE_PATTERN = /^[^\n\r]*$/;
 
 /** A setting name as the server reads it: lower case, `-` as `_`. */
 export function canonicalSetting(name: string): string {
@@ -75,61 +79,22 @@ const ownedCel =
 const KEY_MESSAGE =
   "setting names must start with a letter and contain only letters, digits, '_' and '-' (at most 64 characters)";
 
+const RULES = {
+  keyPattern: KEY_PATTERN,
+  keyMessage: KEY_MESSAGE,
+  maxSettings: MAX_MYCNF_SETTINGS,
+  isOwned: isOwnedSetting,
+  ownedCel,
+};
+
 /** The CEL rules of `spec.mycnf`; the owned-setting rule's message names the first offender. */
-export const MYCNF_VALIDATIONS = [
-  {
-    rule: `self.all(k, k.matches(r'${KEY_PATTERN.source}'))`,
-    message: KEY_MESSAGE,
-  },
-  {
-    rule: `self.all(k, !${ownedCel})`,
-    messageExpression: `'setting ' + self.filter(k, ${ownedCel})[0] + ' is owned by the operator and cannot be overridden'`,
-    message: "a setting owned by the operator cannot be overridden",
-    reason: "FieldValueForbidden",
-  },
-];
+export const MYCNF_VALIDATIONS = configOverridesValidations(RULES);
 
 /**
  * `spec.mycnf`: setting → value, e.g. `{ max_connections: "500", innodb_buffer_pool_size:
  * "1G" }`. Values are written as they are (one line each), so line breaks are refused.
  */
-export const MyCnfOverridesSchema = z
-  .record(
-    z.string(),
-    z
-      .string()
-      .max(1024, "must be at most 1024 characters")
-      .regex(VALUE_PATTERN, "must not contain line breaks")
-      .meta({
-        "x-kubernetes-validations": [
-          {
-            rule: `self.matches(r'${VALUE_PATTERN.source}')`,
-            message: "must not contain line breaks",
-          },
-        ],
-      }),
-  )
-  .superRefine((settings, context) => {
-    const names = Object.keys(settings);
-    if (names.length > MAX_MYCNF_SETTINGS) {
-      context.addIssue({
-        code: "custom",
-        message: `must have at most ${MAX_MYCNF_SETTINGS} settings`,
-      });
-    }
-    for (const name of names) {
-      if (!KEY_PATTERN.test(name)) {
-        context.addIssue({ code: "custom", path: [name], message: KEY_MESSAGE });
-      } else if (isOwnedSetting(name)) {
-        context.addIssue({
-          code: "custom",
-          path: [name],
-          message: `setting ${name} is owned by the operator and cannot be overridden`,
-        });
-      }
-    }
-  })
-  .meta({ maxProperties: MAX_MYCNF_SETTINGS, "x-kubernetes-validations": MYCNF_VALIDATIONS });
+export const MyCnfOverridesSchema = configOverridesSchema(RULES);
 export type MyCnfOverrides = z.infer<typeof MyCnfOverridesSchema>;
 
 /**
@@ -139,8 +104,5 @@ export type MyCnfOverrides = z.infer<typeof MyCnfOverridesSchema>;
  * object stored before a rule existed).
  */
 export function myCnfOverrideLines(overrides: MyCnfOverrides | undefined): string[] {
-  return Object.entries(overrides ?? {})
-    .filter(([name]) => KEY_PATTERN.test(name) && !isOwnedSetting(name))
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name} = ${value.replace(/[\r\n]/g, " ")}`);
+  return configOverrideLines(overrides, RULES, " = ");
 }
