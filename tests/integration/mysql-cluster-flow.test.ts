@@ -11,7 +11,6 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { Connection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import type { InstanceRef } from "@/server/mysql";
@@ -32,6 +31,12 @@ import {
   startServers,
   type LocalServers,
 } from "./support/mysql-servers";
+import {
+  globalVariableOf,
+  replicaStatusOf,
+  tryAppInsert,
+  writeUntilRefused,
+} from "./support/mysql-server-queries";
 import { OperatorProcess } from "./support/operator-process";
 
 const suffix = randomBytes(3).toString("hex");
@@ -76,62 +81,10 @@ const healthy = (cluster: MySQLCluster) =>
   conditionOf(cluster, "Ready")?.status === "True" &&
   conditionOf(cluster, "ReplicationHealthy")?.status === "True";
 
-/** SHOW REPLICA STATUS of one server: its source port and thread states, or undefined. */
-async function replicaStatus(instance: InstanceRef) {
-  const connection = await rootConnection(servers, instance);
-  try {
-    const [rows] = await connection.query("SHOW REPLICA STATUS");
-    const row = (rows as Record<string, unknown>[])[0];
-    if (!row) return undefined;
-    return {
-      sourcePort: Number(row.Master_Port),
-      io: String(row.Slave_IO_Running),
-      sql: String(row.Slave_SQL_Running),
-    };
-  } finally {
-    await connection.end();
-  }
-}
-
-async function globalVariable(instance: InstanceRef, variable: string): Promise<string> {
-  const connection = await rootConnection(servers, instance);
-  try {
-    const [rows] = await connection.query(`SELECT @@GLOBAL.${variable} AS value`);
-    return String((rows as { value: unknown }[])[0]?.value);
-  } finally {
-    await connection.end();
-  }
-}
-
-/** Inserts ids from `first` on `connection` until the server refuses; records acknowledged ids. */
-async function writeUntilRefused(
-  connection: Connection,
-  first: number,
-  acknowledged: number[],
-): Promise<void> {
-  for (let id = first; ; id++) {
-    try {
-      await connection.query("INSERT INTO writes (id, written_on) VALUES (?, 'writer')", [id]);
-      acknowledged.push(id);
-    } catch {
-      return;
-    }
-  }
-}
-
-/** One INSERT as the application account (read_only applies to it); false when refused. */
-async function tryInsert(instance: InstanceRef, id: number): Promise<boolean> {
-  let connection: Connection | undefined;
-  try {
-    connection = await appConnection(instance, appPassword);
-    await connection.query("INSERT INTO writes (id, written_on) VALUES (?, 'probe')", [id]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    connection?.destroy();
-  }
-}
+const replicaStatus = (instance: InstanceRef) => replicaStatusOf(servers, instance);
+const globalVariable = (instance: InstanceRef, variable: string) =>
+  globalVariableOf(servers, instance, variable);
+const tryInsert = (instance: InstanceRef, id: number) => tryAppInsert(instance, appPassword, id);
 
 beforeAll(async () => {
   const kubeconfigs = platformKubeconfigs();
