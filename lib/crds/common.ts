@@ -27,6 +27,24 @@ export function patternString(pattern: RegExp, message: string, maxLength: numbe
     });
 }
 
+/** One CEL validation rule of a CRD schema node. */
+export interface CelRule {
+  rule: string;
+  message: string;
+}
+
+/**
+ * The schema with `rules` added to the CEL rules it already carries (`.meta()` alone would
+ * replace them).
+ *
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules
+ */
+export function withValidations<T extends z.ZodType>(schema: T, ...rules: CelRule[]): T {
+  const existing = schema.meta()?.["x-kubernetes-validations"];
+  const current = Array.isArray(existing) ? (existing as CelRule[]) : [];
+  return schema.meta({ "x-kubernetes-validations": [...current, ...rules] });
+}
+
 /** `metav1.Condition` as the apiserver stores it. */
 export const ConditionSchema = z.object({
   type: z.string().min(1).max(316),

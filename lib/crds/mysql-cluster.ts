@@ -13,6 +13,7 @@ import {
   ObjectMetaSchema,
   StorageQuantitySchema,
   patternString,
+  withValidations,
 } from "./common";
 import { MyCnfOverridesSchema } from "./mycnf";
 import {
@@ -103,9 +104,18 @@ export function versionFitsEngine(engine: MySQLEngine, version: string): boolean
 
 export const MySQLClusterSpecSchema = z
   .object({
-    engine: MySQLEngineSchema.default("mysql").describe(
-      "Server engine: mysql (MySQL 8.4 LTS) or mariadb.",
-    ),
+    engine: MySQLEngineSchema.default("mysql")
+      .meta({
+        // The data directory belongs to one engine: switching would start the other server on it.
+        "x-kubernetes-validations": [
+          {
+            rule: "self == oldSelf",
+            message:
+              "cannot change once the cluster exists: create a new cluster and restore a backup into it",
+          },
+        ],
+      })
+      .describe("Server engine: mysql (MySQL 8.4 LTS) or mariadb. Cannot change."),
     version: patternString(
       VERSION_PATTERN,
       "must be a server version such as 8.4 or 8.4.3 (major.minor[.patch])",
@@ -129,12 +139,30 @@ export const MySQLClusterSpecSchema = z
       .describe("Number of servers: one primary and replicas - 1 read replicas."),
     storage: z
       .object({
-        size: StorageQuantitySchema.describe("Size of each server's data volume, e.g. 10Gi."),
+        // A StatefulSet's volume claim templates are immutable and volume expansion is not
+        // implemented yet: refuse the change up front instead of failing the rollout.
+        size: withValidations(StorageQuantitySchema, {
+          rule: "self == oldSelf",
+          message:
+            "cannot change yet: resizing the volumes of an existing cluster is not supported",
+        }).describe("Size of each server's data volume, e.g. 10Gi. Cannot change yet."),
         storageClassName: z
           .string()
           .min(1)
           .optional()
-          .describe("StorageClass of the data volumes; the cluster default when unset."),
+          .describe(
+            "StorageClass of the data volumes; the cluster default when unset. Cannot change.",
+          ),
+      })
+      .meta({
+        // On the object, so that setting or removing the class is refused too, not only a change.
+        "x-kubernetes-validations": [
+          {
+            rule: "(has(self.storageClassName) ? self.storageClassName : '') == (has(oldSelf.storageClassName) ? oldSelf.storageClassName : '')",
+            message: "cannot change once the cluster exists",
+            fieldPath: ".storageClassName",
+          },
+        ],
       })
       .describe("Persistent storage of each server."),
     stopped: z

@@ -296,6 +296,34 @@ describe("MySQLCluster operator", () => {
     expect(body.message).toContain("spec.version");
   });
 
+  it("refuses changing the engine, the storage size or the storage class of an existing cluster", async () => {
+    const causesOf = async (spec: Partial<MySQLClusterSpecInput>) => {
+      const refusal = await patchSpec(name, spec).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(ApiException);
+      const status = refusal as ApiException<string>;
+      expect(status.code).toBe(422);
+      const body = StatusCausesSchema.parse(JSON.parse(status.body));
+      return Object.fromEntries(body.details.causes.map((c) => [c.field, c.message]));
+    };
+    const before = await readCluster(name);
+    expect((await causesOf({ engine: "mariadb", version: "11.4" }))["spec.engine"]).toMatch(
+      /cannot change once the cluster exists/,
+    );
+    expect((await causesOf({ storage: { size: "20Gi" } }))["spec.storage.size"]).toMatch(
+      /resizing the volumes of an existing cluster is not supported/,
+    );
+    expect(
+      (await causesOf({ storage: { size: "1Gi", storageClassName: "other" } }))[
+        "spec.storage.storageClassName"
+      ],
+    ).toMatch(/cannot change once the cluster exists/);
+    const after = await readCluster(name);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+  });
+
   it("deleting the cluster garbage-collects its children", async () => {
     await custom.deleteNamespacedCustomObject({ ...crd, namespace, name });
     const reads = {
