@@ -3,7 +3,6 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "pino";
-import type { BackupStorage } from "@/lib/crds/backup-storage";
 import { clientCommand } from "./commands";
 import { withOptionFile, type DatabaseConnection } from "./connection";
 import { BackupError, BackupErrorCode, describeError, mapStorageError } from "./errors";
@@ -18,7 +17,7 @@ import {
   type BackupObjectLocation,
 } from "./storage";
 import { DigestStream, GatedStream, describeExit, spawnTool } from "./streams";
-import { verifyStoredObject, type ExpectedObject, type VerifiedObject } from "./verify";
+import { verifyStoredObject, type VerifiedObject, type VerifyOptions } from "./verify";
 
 /** How far a restore is: compressed bytes read and applied, out of the object's size. */
 export interface RestoreProgress {
@@ -27,19 +26,13 @@ export interface RestoreProgress {
 }
 
 /** One restore run. */
-export interface RestoreOptions {
+/** What to restore: a backup as {@link VerifyOptions} names it, into `connection`. */
+export interface RestoreOptions extends VerifyOptions {
   /** The server to restore into (the primary: the restore is binary-logged, replicas follow). */
   connection: DatabaseConnection;
-  storage: BackupStorage;
-  /** The backup's name under the storage prefix (as given to `runBackup`). */
-  name: string;
-  /** Recorded size and sha256 (from the MySQLBackup status); the manifest's when omitted. */
-  expected?: ExpectedObject;
   /** Called at most every `progressIntervalMs` (default 2000 ms) and once at the end. */
   onProgress?: (progress: RestoreProgress) => void;
   progressIntervalMs?: number;
-  log?: Logger;
-  client?: S3Client;
 }
 
 /**
