@@ -1,7 +1,0 @@
-import { listMySQLClustersHandler } from "@/server/api/mysql-clusters";
-
-export const dynamic = "force-dynamic";
-
-export function GET(request: Request): Promise<Response> {
-  return listMySQLClustersHandler(request);
-}

@@ -1,0 +1,11 @@
+import { resourceRoute } from "@/server/api/resource-context";
+import { deleteHandler, getHandler, updateHandler } from "@/server/api/resources";
+
+export const dynamic = "force-dynamic";
+
+/** `GET /api/v1/namespaces/{namespace}/{plural}/{name}`. */
+export const GET = resourceRoute(getHandler, { mutating: false });
+/** `PUT /api/v1/namespaces/{namespace}/{plural}/{name}[?dryRun=All]`: update. */
+export const PUT = resourceRoute(updateHandler, { mutating: true });
+/** `DELETE /api/v1/namespaces/{namespace}/{plural}/{name}`. */
+export const DELETE = resourceRoute(deleteHandler, { mutating: true });

@@ -1,0 +1,158 @@
+/**
+ * Request and response shapes of the generic resource routes (see `kinds.ts` for the URL
+ * scheme), one set per kind, built from the CRD schemas of `lib/crds/`. Handlers validate with
+ * exactly these instances and the OpenAPI document is generated from them, so the two cannot
+ * drift (checked by `server/api/openapi.test.ts`).
+ */
+import { z } from "zod";
+import { Dns1123LabelSchema } from "../crds/common";
+import { KafkaClusterNameSchema } from "../crds/kafka-common";
+import { MySQLClusterNameSchema } from "../crds/mysql-cluster";
+import { KINDS, type KindInfo, type KindPlural } from "./kinds";
+import { CreateMySQLClusterRequestSchema } from "./mysql-clusters";
+import { AnnotationsSchema, LabelsSchema } from "./object-meta";
+import { strictDeep } from "./strict-schema";
+
+/**
+ * A DNS-1123 subdomain: what Kubernetes accepts as the name of most objects.
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+ */
+export const Dns1123SubdomainSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(253, "must be at most 253 characters")
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    "must consist of lower case letters, digits, '-' and '.', and start and end with a letter or digit",
+  );
+
+/** What an object of each kind may be called (clusters: names that fit their Services). */
+export const OBJECT_NAME_SCHEMAS: Record<KindPlural, z.ZodString> = {
+  mysqlclusters: MySQLClusterNameSchema,
+  mysqlbackups: Dns1123SubdomainSchema,
+  mysqlrestores: Dns1123SubdomainSchema,
+  kafkaclusters: KafkaClusterNameSchema,
+  kafkatopics: Dns1123SubdomainSchema,
+  kafkausers: Dns1123SubdomainSchema,
+};
+
+/**
+ * The spec each kind accepts at the boundary: the CRD's spec made strict. MySQLCluster uses the
+ * form's own request schema (which adds a clearer message for a zero storage size).
+ */
+const SPEC_SCHEMAS = Object.fromEntries(
+  KINDS.map((k): [string, z.ZodType] => [
+    k.plural,
+    k.plural === "mysqlclusters"
+      ? strictDeep(CreateMySQLClusterRequestSchema.shape.spec)
+      : strictDeep(k.specSchema),
+  ]),
+) as Record<KindPlural, z.ZodType>;
+
+function createSchema(kind: KindInfo, plural: KindPlural) {
+  return z
+    .strictObject({
+      apiVersion: z.literal(kind.apiVersion).optional(),
+      kind: z.literal(kind.kind).optional(),
+      metadata: z.strictObject({
+        name: OBJECT_NAME_SCHEMAS[plural],
+        namespace: Dns1123LabelSchema.optional().describe("Must be the namespace of the URL."),
+        labels: LabelsSchema.optional(),
+        annotations: AnnotationsSchema.optional(),
+      }),
+      spec: SPEC_SCHEMAS[plural],
+    })
+    .meta({ id: `Create${kind.kind}Request`, description: `A new ${kind.kind}.` });
+}
+
+function updateSchema(kind: KindInfo, plural: KindPlural) {
+  return z
+    .strictObject({
+      apiVersion: z.literal(kind.apiVersion).optional(),
+      kind: z.literal(kind.kind).optional(),
+      metadata: z.strictObject({
+        name: OBJECT_NAME_SCHEMAS[plural].describe("Must be the name of the URL."),
+        namespace: Dns1123LabelSchema.optional().describe("Must be the namespace of the URL."),
+        resourceVersion: z
+          .string()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe("The version the change was made on; a stale one is refused with 409."),
+        labels: LabelsSchema.optional(),
+        annotations: AnnotationsSchema.optional(),
+      }),
+      spec: SPEC_SCHEMAS[plural],
+    })
+    .meta({
+      id: `Update${kind.kind}Request`,
+      description: `The whole new spec of a ${kind.kind}; labels and annotations replace the current ones when given and are kept when omitted.`,
+    });
+}
+
+/** A strict create body: metadata (name, labels, annotations) and spec. */
+export type CreateResourceRequest = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+};
+/** A strict update body: as a create, plus the resourceVersion it was made on. */
+export type UpdateResourceRequest = CreateResourceRequest & {
+  metadata: { resourceVersion?: string };
+};
+
+/** The request schemas of one kind. */
+export interface KindRequestSchemas {
+  create: z.ZodType<CreateResourceRequest>;
+  update: z.ZodType<UpdateResourceRequest>;
+}
+
+/** `POST` and `PUT` bodies of every kind: the instances handlers validate with. */
+export const REQUEST_SCHEMAS = Object.fromEntries(
+  KINDS.map((k) => [
+    k.plural,
+    { create: createSchema(k, k.plural), update: updateSchema(k, k.plural) },
+  ]),
+) as unknown as Record<KindPlural, KindRequestSchemas>;
+
+/** `?namespace=` of the list route: one namespace, or every namespace the user may list. */
+export const ListQuerySchema = z.object({
+  namespace: Dns1123LabelSchema.optional(),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;
+
+/** `?dryRun=All` of create and update: the apiserver validates and admits, but stores nothing. */
+export const DryRunQuerySchema = z.object({
+  dryRun: z.literal("All").optional(),
+});
+
+/** `GET /api/v1/{plural}`: the items and the list's resourceVersion to watch from. */
+export const ResourceListSchema = z
+  .object({
+    items: z.array(z.record(z.string(), z.unknown())),
+    /** Opaque; pass it to the watch route to receive every change after this list. */
+    resourceVersion: z.string(),
+  })
+  .meta({ id: "ResourceList" });
+export type ResourceList<T = Record<string, unknown>> = { items: T[]; resourceVersion: string };
+
+/**
+ * `DELETE .../{name}`: `finalizing` is true when the object still exists, marked for deletion,
+ * until its finalizers are done (e.g. a MySQLBackup deleting its stored object).
+ */
+export const DeleteResponseSchema = z
+  .object({
+    kind: z.string(),
+    namespace: z.string(),
+    name: z.string(),
+    finalizing: z.boolean(),
+  })
+  .meta({ id: "DeleteResponse" });
+export type DeleteResponse = z.infer<typeof DeleteResponseSchema>;
