@@ -26,6 +26,22 @@ export const MySQLRestoreNames = {
   categories: ["pilothouse", "all"],
 } as const;
 
+/**
+ * Annotation on a MySQLCluster while a MySQLRestore writes into it; the value is the restore's
+ * name. The cluster controller waits or refuses to stop the cluster while it is set; the
+ * restore controller sets it before stopping writes and removes it when the run ends.
+ */
+export const RESTORE_IN_PROGRESS_ANNOTATION = "pilothouse.dev/restore-in-progress";
+
+/**
+ * Finalizer on a MySQLRestore while it may hold {@link RESTORE_IN_PROGRESS_ANNOTATION}: deleting a
+ * restore mid-run still removes the annotation from its cluster.
+ */
+export const RESTORE_FINALIZER = "mysql.pilothouse.dev/restore-in-progress";
+
+/** Label on a MySQLCluster created by a MySQLRestore (`target.newCluster`): the restore's name. */
+export const RESTORE_LABEL = "mysql.pilothouse.dev/restore";
+
 const TARGET_RULE = {
   rule: "has(self.clusterName) != has(self.newCluster)",
   message: "set exactly one of target.clusterName (an existing cluster) and target.newCluster",

@@ -14,6 +14,7 @@ import { startOperatorHttpServer } from "./metrics/http-server";
 import { OperatorMetrics } from "./metrics/registry";
 import { startMySQLBackupControllers } from "./mysql-backup/setup";
 import { startMySQLClusterController } from "./mysql-cluster/setup";
+import { startMySQLRestoreController } from "./mysql-restore/setup";
 import { loadKafkaOperatorConfig } from "./kafka-cluster/config";
 import { startKafkaClusterController } from "./kafka-cluster/setup";
 import { startKafkaTopicController } from "./kafka-topic/setup";
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     controllers = [
       startMySQLClusterController({ kubeConfig, logger, metrics, ...config }),
       startMySQLBackupControllers({ kubeConfig, logger, ...config }),
+      startMySQLRestoreController({ kubeConfig, logger, metrics, ...config }),
       startKafkaClusterController({ kubeConfig, logger, metrics, ...config, ...kafkaConfig }),
       startKafkaTopicController({ kubeConfig, logger, ...config, ...kafkaConfig }),
       startKafkaUserController({ kubeConfig, logger, ...config, ...kafkaConfig }),
