@@ -92,3 +92,20 @@ describe("liveReducer with server status", () => {
     expect(liveReducer(state, { type: "open", at: 400 })).toEqual({ status: "live", since: 400 });
   });
 });
+
+describe("liveReducer when access is revoked", () => {
+  it("shows refused with the server's reason, keeps it while reconnects fail, and is live again on open", () => {
+    const refused = play([
+      { type: "open", at: 100 },
+      { type: "refused", at: 200, reason: "User may not watch mysqlclusters" },
+      { type: "closed", at: 300 },
+      { type: "interrupted", at: 400 },
+    ]);
+    expect(refused).toEqual({
+      status: "refused",
+      since: 200,
+      reason: "User may not watch mysqlclusters",
+    });
+    expect(liveReducer(refused, { type: "open", at: 500 })).toEqual({ status: "live", since: 500 });
+  });
+});

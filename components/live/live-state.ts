@@ -20,7 +20,9 @@ export interface LiveState {
 export type LiveAction =
   | { type: "open"; at: number }
   | { type: "interrupted"; at: number; reason?: string }
-  | { type: "closed"; at: number; reason?: string };
+  | { type: "closed"; at: number; reason?: string }
+  /** The server ended the stream because the user may not watch (403), e.g. access revoked. */
+  | { type: "refused"; at: number; reason: string };
 
 export const initialLiveState: LiveState = { status: "connecting", since: null };
 
@@ -36,7 +38,11 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
         ? state
         : { status: "reconnecting", since: lastCurrent, reason: action.reason ?? state.reason };
     case "closed":
+      // A refused view stays refused while the reconnect attempts fail.
+      if (state.status === "refused") return state;
       return { status: "stale", since: lastCurrent, reason: action.reason ?? state.reason };
+    case "refused":
+      return { status: "refused", since: lastCurrent, reason: action.reason };
   }
 }
 

@@ -80,6 +80,9 @@ export function useEventStream(options: EventStreamOptions): LiveState {
       }
       es.addEventListener(WATCH_EVENT.streamError, (event: MessageEvent<string>) => {
         const parsed = StreamErrorEventSchema.safeParse(safeJson(event.data));
+        if (parsed.success && parsed.data.error.code === "Forbidden") {
+          dispatch({ type: "refused", at: Date.now(), reason: parsed.data.error.message });
+        }
         giveUp(parsed.success ? parsed.data.error.message : "The live stream stopped.");
       });
     }

@@ -1,5 +1,6 @@
 /**
- * The Server-Sent Events of the watch route (`GET /api/v1/watch/mysqlclusters`). Every event's
+ * The Server-Sent Events of the watch routes (`GET /api/v1/watch/{plural}`, one per kind of
+ * `lib/api/kinds.ts`). Every event's
  * `id` is a Kubernetes resourceVersion — an opaque string, never compared as a number — so a
  * reconnecting EventSource resumes with `Last-Event-ID` exactly where it stopped.
  *
@@ -18,8 +19,10 @@
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
  */
 import { z } from "zod";
+import { Dns1123LabelSchema } from "../crds/common";
 import { MySQLClusterSchema } from "../crds/mysql-cluster";
 import { ApiErrorBodySchema } from "./errors";
+import { KIND_PLURALS } from "./kinds";
 
 export const WATCH_EVENT = {
   snapshot: "snapshot",
@@ -29,16 +32,43 @@ export const WATCH_EVENT = {
   status: "status",
 } as const;
 
-export const SnapshotEventSchema = z.object({
-  resourceVersion: z.string(),
-  items: z.array(MySQLClusterSchema),
+/** The path segment of a watch route: one of the kinds' plurals. */
+export const WatchPluralSchema = z.enum(KIND_PLURALS);
+
+/**
+ * The query of `GET /api/v1/watch/{plural}`. A `Last-Event-ID` header, when present, wins over
+ * `resourceVersion` as the start point.
+ */
+export const WatchQuerySchema = z.object({
+  namespace: Dns1123LabelSchema,
+  /** Only this object (detail views): a DNS-1123 subdomain, as every object name is. */
+  name: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a lower case DNS subdomain")
+    .optional(),
+  /** Opaque resourceVersion to start watching from (a list's, or the last event's id). */
+  resourceVersion: z.string().min(1).max(64).optional(),
 });
+export type WatchQuery = z.infer<typeof WatchQuerySchema>;
+
+/** The `snapshot` event of a kind whose objects `object` parses. */
+export function snapshotEventSchema<T extends z.ZodType>(object: T) {
+  return z.object({ resourceVersion: z.string(), items: z.array(object) });
+}
+
+/** The `change` event of a kind whose objects `object` parses. */
+export function changeEventSchema<T extends z.ZodType>(object: T) {
+  return z.object({ type: z.enum(["ADDED", "MODIFIED", "DELETED"]), object });
+}
+
+/** MySQLCluster's `snapshot` event. */
+export const SnapshotEventSchema = snapshotEventSchema(MySQLClusterSchema);
 export type SnapshotEvent = z.infer<typeof SnapshotEventSchema>;
 
-export const ChangeEventSchema = z.object({
-  type: z.enum(["ADDED", "MODIFIED", "DELETED"]),
-  object: MySQLClusterSchema,
-});
+/** MySQLCluster's `change` event. */
+export const ChangeEventSchema = changeEventSchema(MySQLClusterSchema);
 export type ChangeEvent = z.infer<typeof ChangeEventSchema>;
 
 export const BookmarkEventSchema = z.object({ resourceVersion: z.string() });

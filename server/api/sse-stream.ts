@@ -7,6 +7,19 @@ export const HEARTBEAT_MS = 15_000;
 export const RETRY_MS = 2_000;
 
 /**
+ * UTF-8 bytes of a frame, remembering the last one: the watch hub sends one frame string to
+ * every subscriber in a row, so a fan-out to 1,000 streams encodes it once, not 1,000 times.
+ */
+const encodeFrame = (() => {
+  const encoder = new TextEncoder();
+  let last: { frame: string; bytes: Uint8Array } | undefined;
+  return (frame: string): Uint8Array => {
+    if (last?.frame !== frame) last = { frame, bytes: encoder.encode(frame) };
+    return last.bytes;
+  };
+})();
+
+/**
  * An event-stream Response around a producer: it writes the `retry` frame, heartbeats every
  * {@link HEARTBEAT_MS}, and closes the stream when the producer settles. The producer's signal
  * aborts when the client goes away (request aborted, or the stream cancelled), so upstream
@@ -20,7 +33,6 @@ export function sseResponse(
   produce: (send: (frame: string) => void, signal: AbortSignal) => Promise<void>,
 ): Response {
   const abort = new AbortController();
-  const encoder = new TextEncoder();
   requestSignal.addEventListener("abort", () => abort.abort(), { once: true });
 
   const stream = new ReadableStream<Uint8Array>({
@@ -28,7 +40,7 @@ export function sseResponse(
       const send = (frame: string) => {
         if (abort.signal.aborted) return;
         try {
-          controller.enqueue(encoder.encode(frame));
+          controller.enqueue(encodeFrame(frame));
         } catch {
           abort.abort(); // the client is gone
         }

@@ -1,89 +1,60 @@
 import "server-only";
-import { MySQLClusterQuerySchema } from "@/lib/api/mysql-clusters";
-import { WATCH_EVENT } from "@/lib/api/watch-events";
-import { MYSQL_GROUP, MySQLClusterNames } from "@/lib/crds/mysql-cluster";
-import { getUser } from "../auth/session";
-import { reviewAccess } from "../kube/access-review";
-import { kubeForUser, type UserKubeClients } from "../kube/client";
-import { parseMySQLCluster, parseMySQLClusters, watchMySQLClusters } from "../kube/mysql-clusters";
+import { kindByPlural } from "@/lib/api/kinds";
+import { WatchQuerySchema } from "@/lib/api/watch-events";
+import { getWatchHub } from "../kube/watch-hub";
 import { moduleLogger } from "../log";
-import { apiError, errorResponse, toApiError, unauthorized } from "./errors";
+import { apiError, errorResponse, toApiError } from "./errors";
+import { guardRequest } from "./guard";
 import { queryOf, validate } from "./request";
-import { formatSseEvent } from "./sse";
 import { sseResponse } from "./sse-stream";
-import { upstreamStatus } from "./watch-status";
 
 /**
- * `GET /api/v1/watch/mysqlclusters?namespace=demo[&name=x][&resourceVersion=rv]`: a Kubernetes
- * watch as Server-Sent Events (see `lib/api/watch-events.ts` for the events). The start point is
- * the `Last-Event-ID` header (an EventSource reconnecting), else `resourceVersion` (a client that
- * has just listed), else a fresh list sent as a snapshot.
+ * `GET /api/v1/watch/{plural}?namespace=demo[&name=x][&resourceVersion=rv]`: the collection as
+ * Server-Sent Events (see `lib/api/watch-events.ts`), served from the process's shared watch hub
+ * (`server/kube/watch-hub.ts`): one upstream watch per (kind, namespace) for every browser.
  *
- * One impersonated upstream watch per connection (the shared hub comes later), looped across
- * client-node's 30 s limit and 410 Gone by `runWatchLoop`.
+ * The start point is the `Last-Event-ID` header (an EventSource reconnecting, possibly to another
+ * replica), else `resourceVersion` (a client that has just listed); the hub replays the events
+ * after it while it still has them, and sends a snapshot otherwise.
+ *
+ * Answers 401 without a session, 404 for an unknown plural, 422 for a bad query and 403 when
+ * the user may not list and watch the collection — before the stream starts, as a JSON error.
  */
 
 const log = moduleLogger("api/watch");
 
-export async function watchMySQLClustersHandler(request: Request): Promise<Response> {
-  const user = await getUser();
-  if (!user) return unauthorized();
-  const query = validate(MySQLClusterQuerySchema, queryOf(request), "Invalid query.");
+export async function watchHandler(request: Request, plural: string): Promise<Response> {
+  const guard = await guardRequest(request, { mutating: false });
+  if (!guard.ok) return guard.response;
+  const { user } = guard;
+  const kind = kindByPlural(plural);
+  if (!kind) {
+    return errorResponse(apiError(404, "NotFound", `No resource kind "${plural}" to watch.`));
+  }
+  const query = validate(WatchQuerySchema, queryOf(request), "Invalid query.");
   if (!query.ok) return errorResponse(query.error);
   const { namespace, name } = query.value;
   const lastEventId = request.headers.get("last-event-id")?.trim() || undefined;
-  const resourceVersion = lastEventId ?? query.value.resourceVersion;
 
-  // Decide access before answering 200, so that a refused user gets a real 403.
-  let kube: UserKubeClients;
+  const hub = getWatchHub();
   try {
-    kube = await kubeForUser(user);
-    const ref = { group: MYSQL_GROUP, resource: MySQLClusterNames.plural };
-    const allowed = await reviewAccess(kube, namespace, ref);
-    if (!allowed.watch || !allowed.list) {
-      const message = `User "${user.username}" may not watch mysqlclusters in namespace "${namespace}".`;
-      return errorResponse(apiError(403, "Forbidden", message));
-    }
+    const decision = await hub.authorize(user, kind, namespace);
+    if (!decision.allowed) return errorResponse(apiError(403, "Forbidden", decision.reason));
   } catch (err) {
     return errorResponse(toApiError(err));
   }
 
-  const frame = (id: string, event: string, data: unknown) => formatSseEvent({ id, event, data });
   return sseResponse(request.signal, async (send, signal) => {
-    log.debug({ user: user.username, namespace, name, resourceVersion }, "watch stream opened");
-    const upstream = upstreamStatus(send);
-    await watchMySQLClusters(kube, {
+    log.debug({ user: user.username, plural, namespace, name, lastEventId }, "stream opened");
+    await hub.subscribe({
+      kind,
       namespace,
       name,
-      resourceVersion,
+      user,
+      lastEventId: lastEventId ?? query.value.resourceVersion,
+      send,
       signal,
-      handlers: {
-        onSnapshot(items, rv) {
-          const data = { resourceVersion: rv, items: parseMySQLClusters(items) };
-          send(frame(rv, WATCH_EVENT.snapshot, data));
-        },
-        onChange(type, object, rv) {
-          const cluster = parseMySQLCluster(object);
-          // An object the schema rejects is left out (and logged), but the stream's position
-          // still moves past it, so a resume does not replay it.
-          if (!cluster) send(frame(rv, WATCH_EVENT.bookmark, { resourceVersion: rv }));
-          else send(frame(rv, WATCH_EVENT.change, { type, object: cluster }));
-        },
-        onBookmark(rv) {
-          send(frame(rv, WATCH_EVENT.bookmark, { resourceVersion: rv }));
-        },
-        onFatal(error) {
-          send(formatSseEvent({ event: WATCH_EVENT.streamError, data: toApiError(error).body }));
-        },
-        onEstablished() {
-          upstream.established();
-        },
-        onRetry(error, delayMs) {
-          log.warn({ err: error, delayMs, namespace }, "watch interrupted; retrying");
-          upstream.interrupted(toApiError(error).body.error.message);
-        },
-      },
     });
-    log.debug({ user: user.username, namespace }, "watch stream closed");
+    log.debug({ user: user.username, plural, namespace }, "stream closed");
   });
 }
