@@ -136,6 +136,9 @@ export const KafkaClusterSpecSchema = z
 export type KafkaClusterSpec = z.infer<typeof KafkaClusterSpecSchema>;
 export type KafkaClusterSpecInput = z.input<typeof KafkaClusterSpecSchema>;
 
+/** Holds a deleted KafkaCluster until its `deletionPolicy` has been carried out. */
+export const KAFKA_CLUSTER_FINALIZER = "kafka.pilothouse.dev/deletion-policy";
+
 export const KafkaClusterPhaseSchema = z.enum([
   "Pending",
   "Provisioning",
@@ -144,6 +147,7 @@ export const KafkaClusterPhaseSchema = z.enum([
   "Stopping",
   "Stopped",
   "Paused",
+  "Deleting",
   "Failed",
 ]);
 
@@ -152,6 +156,24 @@ const PoolStatusSchema = z.object({
   nodeIds: z.array(z.int().min(0)).describe("Node IDs of the pool's nodes (base + ordinal)."),
   readyReplicas: z.int().min(0).optional(),
 });
+
+/** Most groups listed in `status.consumerGroups.highestLag`. */
+export const MAX_LAGGING_GROUPS = 10;
+
+const GroupLagSchema = z.object({
+  groupId: z.string().max(255),
+  lag: z.int().min(0).describe("Messages behind the end of its partitions, summed."),
+});
+
+export const ConsumerGroupsStatusSchema = z.object({
+  count: z.int().min(0).describe("Consumer groups in the cluster."),
+  maxLag: z.int().min(0).describe("Largest lag of one group, messages."),
+  highestLag: z
+    .array(GroupLagSchema)
+    .max(MAX_LAGGING_GROUPS)
+    .describe(`Groups with lag, highest first (at most ${MAX_LAGGING_GROUPS}).`),
+});
+export type ConsumerGroupsStatus = z.infer<typeof ConsumerGroupsStatusSchema>;
 
 export const KafkaClusterStatusSchema = z
   .object({
@@ -180,6 +202,9 @@ export const KafkaClusterStatusSchema = z
     brokers: z.int().min(0).optional().describe("Brokers online."),
     offlinePartitions: z.int().min(0).optional(),
     underReplicatedPartitions: z.int().min(0).optional(),
+    consumerGroups: ConsumerGroupsStatusSchema.optional().describe(
+      "Consumer-group lag from the last Admin API probe.",
+    ),
     conditions: ConditionListSchema.optional(),
   })
   .describe("Observed state of a Kafka cluster.");

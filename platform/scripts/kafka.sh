@@ -23,6 +23,13 @@ ENV_FILE="$STATE/kafka.env"
 # GC and the C1 compiler alone start faster and burn less CPU than the server defaults.
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true}"
+# A second node for tests that need two brokers (under-replicated partitions): with
+# KAFKA_JOIN=<cluster ID>@<host:controller port> of a running node (and its KAFKA_ADMIN_PASSWORD),
+# this node is broker KAFKA_NODE_ID of that cluster, no controller; use its own PILOTHOUSE_STATE.
+KAFKA_JOIN="${KAFKA_JOIN:-}"
+KAFKA_NODE_ID="${KAFKA_NODE_ID:-1}"
+# Milliseconds between metadata snapshots while the metadata log has new records (see below).
+KAFKA_SNAPSHOT_INTERVAL_MS="${KAFKA_SNAPSHOT_INTERVAL_MS:-10000}"
 
 java_bin() { if [[ -n "${JAVA_HOME:-}" ]]; then echo "$JAVA_HOME/bin/java"; else command -v java; fi; }
 
@@ -67,18 +74,27 @@ tool() {
 # write_config: secrets and cluster ID are generated once per profile and kept, like a cluster's.
 write_config() {
   mkdir -p "$DIR/data"
-  if [[ ! -f "$ENV_FILE" ]]; then
+  if [[ ! -f "$ENV_FILE" && -n "$KAFKA_JOIN" ]]; then
+    (umask 077 && printf 'KAFKA_ADMIN_PASSWORD=%s\nKAFKA_CLUSTER_ID=%s\n' \
+      "${KAFKA_ADMIN_PASSWORD:?KAFKA_JOIN needs KAFKA_ADMIN_PASSWORD of the cluster}" \
+      "${KAFKA_JOIN%%@*}" >"$ENV_FILE")
+  elif [[ ! -f "$ENV_FILE" ]]; then
     (umask 077 && printf 'KAFKA_ADMIN_PASSWORD=%s\nKAFKA_CLUSTER_ID=%s\n' \
       "$(openssl rand -hex 16)" "$(tool kafka.tools.StorageTool random-uuid)" >"$ENV_FILE")
   fi
   # shellcheck disable=SC1090
   source "$ENV_FILE"
+  local roles="broker,controller" voters="1@127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  local controller_listener=",CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  if [[ -n "$KAFKA_JOIN" ]]; then
+    roles="broker" voters="1@${KAFKA_JOIN#*@}" controller_listener=""
+  fi
   cat >"$DIR/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+process.roles=$roles
+node.id=$KAFKA_NODE_ID
+controller.quorum.voters=$voters
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT$controller_listener
 advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
@@ -101,6 +117,13 @@ group.initial.rebalance.delay.ms=0
 num.network.threads=2
 num.io.threads=2
 num.recovery.threads.per.data.dir=1
+# Kafka 4.4.0 loses every SCRAM credential when it replays, at start, a metadata log holding a
+# credential removal with no snapshot holding the credentials before it (ScramDelta.apply drops
+# the mechanism when its user map empties mid-iteration; tests/integration/kafka-scram-restart).
+# A snapshot soon after changes (default: 1 hour) puts the admin in every replay's first image.
+# KRaft writes a no-op record every 500 ms, so that is one snapshot per interval: keep an hour.
+metadata.log.max.snapshot.interval.ms=$KAFKA_SNAPSHOT_INTERVAL_MS
+metadata.max.retention.ms=3600000
 PROPS
   (umask 077 && cat >"$DIR/admin-sasl.properties" <<PROPS
 security.protocol=SASL_PLAINTEXT
@@ -115,9 +138,11 @@ PROPS
 format_storage() {
   [[ -f "$DIR/data/meta.properties" ]] && return 0
   log "formatting KRaft storage (cluster ID $KAFKA_CLUSTER_ID)"
+  # A joining broker gets the credentials from the controller's metadata.
+  local scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]")
+  [[ -z "$KAFKA_JOIN" ]] || scram=()
   tool kafka.tools.StorageTool format --config "$DIR/server.properties" \
-    --cluster-id "$KAFKA_CLUSTER_ID" \
-    --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" >"$DIR/format.log" 2>&1 ||
+    --cluster-id "$KAFKA_CLUSTER_ID" "${scram[@]}" >"$DIR/format.log" 2>&1 ||
     die "formatting failed: $DIR/format.log"
 }
 
@@ -140,7 +165,7 @@ start() {
   stop_bg kafka
   write_config
   format_storage
-  log "starting Kafka $KAFKA_VERSION (KRaft, node 1) on 127.0.0.1:$KAFKA_PORT and :$KAFKA_SASL_PORT"
+  log "starting Kafka $KAFKA_VERSION (KRaft, node $KAFKA_NODE_ID) on 127.0.0.1:$KAFKA_PORT and :$KAFKA_SASL_PORT"
   local start=$SECONDS
   # shellcheck disable=SC2086 # the option strings are lists of words
   start_bg kafka "$(java_bin)" $KAFKA_HEAP_OPTS $KAFKA_JVM_OPTS \

@@ -2,11 +2,20 @@ import "server-only";
 import type { Admin } from "kafkajs";
 import { withAdmin, type KafkaEndpoint } from "./connection";
 
+/** One consumer group's lag on one topic: messages behind the end of its partitions. */
+export interface TopicLag {
+  topic: string;
+  /** Sum over the topic's partitions of (high watermark - committed offset), messages. */
+  lag: number;
+}
+
 /** One consumer group's lag: messages behind the end of its topics' partitions. */
 export interface GroupLag {
   groupId: string;
-  /** Sum over partitions of (high watermark - committed offset), messages. */
+  /** Sum of `topics[].lag`, messages. */
   lag: number;
+  /** Each topic the group has committed offsets on, by name. */
+  topics: TopicLag[];
 }
 
 /** What {@link clusterHealth} saw. `reachable: false` means no broker answered. */
@@ -27,27 +36,36 @@ export type ClusterHealth =
       groups: GroupLag[];
     };
 
+/**
+ * Lag of every consumer group (ListGroups, then OffsetFetch per group) against the partitions'
+ * high watermarks (ListOffsets, once per topic). A partition without a committed offset (-1)
+ * counts as no lag: the group never consumed it.
+ */
 async function groupLags(admin: Admin): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
-  const highWatermarks = new Map<string, bigint>();
+  const highWatermarks = new Map<string, Map<number, bigint>>();
   const lags: GroupLag[] = [];
   for (const { groupId } of groups) {
-    let lag = 0n;
+    const topics: TopicLag[] = [];
     for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-      if (!highWatermarks.has(`${topic}/0`)) {
-        for (const entry of await admin.fetchTopicOffsets(topic)) {
-          highWatermarks.set(`${topic}/${entry.partition}`, BigInt(entry.high));
-        }
+      let ends = highWatermarks.get(topic);
+      if (!ends) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        ends = new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]));
+        highWatermarks.set(topic, ends);
       }
+      let lag = 0n;
       for (const { partition, offset } of partitions) {
-        const high = highWatermarks.get(`${topic}/${partition}`) ?? 0n;
+        const high = ends.get(partition) ?? 0n;
         const committed = BigInt(offset);
         if (committed >= 0n && high > committed) lag += high - committed;
       }
+      topics.push({ topic, lag: Number(lag) });
     }
-    lags.push({ groupId, lag: Number(lag) });
+    topics.sort((a, b) => a.topic.localeCompare(b.topic));
+    lags.push({ groupId, lag: topics.reduce((sum, t) => sum + t.lag, 0), topics });
   }
-  return lags;
+  return lags.sort((a, b) => a.groupId.localeCompare(b.groupId));
 }
 
 /**

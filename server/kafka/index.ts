@@ -22,4 +22,4 @@ export {
 export { aclBindings, setAcls, type AclRuleSpec, type SetAclsResult } from "./acls";
 export { deleteScramUser, scramLoginWorks, upsertScramUser, SCRAM_ITERATIONS } from "./scram";
 export { SaslAuthenticationError } from "./scram-auth";
-export { clusterHealth, type ClusterHealth, type GroupLag } from "./health";
+export { clusterHealth, type ClusterHealth, type GroupLag, type TopicLag } from "./health";

@@ -97,7 +97,15 @@ export async function upsertScramUser(
   await alter(endpoint, { upsert: { username, password } });
 }
 
-/** Removes `username`'s SCRAM-SHA-512 credential; a missing credential counts as removed. */
+/**
+ * Removes `username`'s SCRAM-SHA-512 credential; a missing credential counts as removed.
+ *
+ * Kafka 4.4.0 caveat (not this encoding's: Kafka's own `kafka-configs` does the same): a node
+ * that restarts and replays this removal from a metadata log with no snapshot holding the other
+ * credentials before it can drop every SCRAM credential (`ScramDelta.apply`). The operator
+ * renders `metadata.log.max.snapshot.interval.ms` so that such a snapshot exists within a minute
+ * of a cluster's first start (`kraft-config.ts`; tests/integration/kafka-scram-restart.test.ts).
+ */
 export async function deleteScramUser(endpoint: KafkaEndpoint, username: string): Promise<void> {
   await alter(endpoint, { delete: username });
 }

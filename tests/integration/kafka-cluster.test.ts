@@ -13,8 +13,16 @@ import { AppsV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KafkaCluster, KafkaClusterSpecInput } from "@/lib/crds/kafka-cluster";
 import { eventually } from "./support/eventually";
-import { kafkaScript, releaseBroker, startBroker, type LocalBroker } from "./support/kafka-broker";
-import { kafkaClusterApi } from "./support/kafka-objects";
+import { deleteTopic, ensureTopic } from "@/server/kafka";
+import {
+  clientAs,
+  kafkaScript,
+  produceAndConsumeSome,
+  releaseBroker,
+  startBroker,
+  type LocalBroker,
+} from "./support/kafka-broker";
+import { eventsOf, kafkaClusterApi } from "./support/kafka-objects";
 import {
   installOperatorManifests,
   kubeConfigFrom,
@@ -27,6 +35,8 @@ const namespace = `kafkacluster-it-${suffix}`;
 const shard = `kafkacluster-${suffix}`;
 const name = "events";
 const pool = { storage: { size: "1Gi" } };
+const lagTopic = `pht-lag-${suffix}`;
+const lagGroup = `pht-lag-group-${suffix}`;
 let broker: LocalBroker | undefined;
 let admin: KubeConfig | undefined;
 let api: ReturnType<typeof kafkaClusterApi>;
@@ -44,8 +54,11 @@ function clusterWhere(what: string, predicate: (cluster: KafkaCluster) => boolea
   );
 }
 
-async function claims(): Promise<string[]> {
-  const list = await api.core.listNamespacedPersistentVolumeClaim({ namespace });
+async function claims(cluster = name): Promise<string[]> {
+  const list = await api.core.listNamespacedPersistentVolumeClaim({
+    namespace,
+    labelSelector: `app.kubernetes.io/instance=${cluster}`,
+  });
   return list.items
     .map((claim) => `${claim.metadata?.name ?? ""}@${claim.metadata?.uid ?? ""}`)
     .sort();
@@ -60,35 +73,60 @@ beforeAll(async () => {
   broker = await startBroker();
   operator = await OperatorProcess.start(kubeconfigs.operator, shard, {
     env: {
-      PILOTHOUSE_OPERATOR_KAFKA_ENDPOINTS: JSON.stringify({
-        [`${namespace}/${name}`]: broker.admin,
-      }),
+      PILOTHOUSE_OPERATOR_KAFKA_ENDPOINTS: JSON.stringify(
+        Object.fromEntries(
+          [name, "kept", "doomed"].map((cluster) => [`${namespace}/${cluster}`, broker?.admin]),
+        ),
+      ),
     },
   });
 });
 
+/** Deletes KafkaCluster `cluster` and waits until its finalizer has let it go. */
+async function deleteCluster(cluster: string): Promise<void> {
+  await api.delete(cluster).catch(() => undefined);
+  await eventually(
+    `KafkaCluster ${cluster} to be gone`,
+    async () => ((await api.read(cluster)) === undefined ? true : undefined),
+    { check: alive, timeoutMs: 60_000 },
+  );
+}
+
 afterAll(async () => {
+  // The operator releases the finalizers: delete while it runs, or the namespace never goes.
+  if (operator && api) await deleteCluster(name);
   await operator?.stop();
   if (admin) await OperatorProcess.removeLease(admin, shard);
   await api?.core.deleteNamespace({ name: namespace }).catch(() => undefined);
   if (broker) {
     await startBroker(); // the health test stops it: leave it as found
+    const kafkaAdmin = clientAs(broker, "admin", broker.admin.sasl?.password ?? "").admin();
+    await kafkaAdmin.connect();
+    await kafkaAdmin.deleteGroups([lagGroup]).catch(() => undefined);
+    await kafkaAdmin.disconnect();
+    await deleteTopic(broker.admin, lagTopic);
     await releaseBroker(broker);
   }
 });
 
-/** The operator's gauge `pilothouse_kafka_cluster_reachable` for this cluster, from /metrics. */
-async function reachableMetric(): Promise<string | undefined> {
+/** The value of the operator's series `metric` whose labels contain `labels`, from /metrics. */
+async function metric(name: string, ...labels: string[]): Promise<string | undefined> {
   const text = await (
     await fetch(`http://127.0.0.1:${operator?.metricsPort() ?? 0}/metrics`)
   ).text();
   const line = text
     .split("\n")
     .find(
-      (l) => l.startsWith("pilothouse_kafka_cluster_reachable{") && l.includes(`"${namespace}"`),
+      (l) =>
+        l.startsWith(`${name}{`) &&
+        l.includes(`namespace="${namespace}"`) &&
+        labels.every((label) => l.includes(label)),
     );
   return line?.split(" ").pop();
 }
+
+/** The operator's gauge `pilothouse_kafka_cluster_reachable` for this cluster. */
+const reachableMetric = () => metric("pilothouse_kafka_cluster_reachable");
 
 describe("KafkaCluster on the real control plane", () => {
   it("refuses invalid specs with the field named", async () => {
@@ -188,6 +226,61 @@ describe("KafkaCluster on the real control plane", () => {
     expect(await claims()).toEqual(volumes);
   });
 
+  it("on deletion keeps the volumes with deletionPolicy Retain and deletes them with Delete", async () => {
+    const combined = { kraft: { combined: { ...pool, replicas: 1 } } };
+    await api.create("kept", { ...combined, deletionPolicy: "Retain" });
+    await api.create("doomed", { ...combined, deletionPolicy: "Delete" });
+    const volumes = await eventually("a volume claim each", async () => {
+      const [kept, doomed] = [await claims("kept"), await claims("doomed")];
+      return kept.length === 1 && doomed.length === 1 ? { kept, doomed } : undefined;
+    });
+    expect((await api.read("doomed"))?.metadata.finalizers).toContain(
+      "kafka.pilothouse.dev/deletion-policy",
+    );
+
+    await deleteCluster("kept");
+    await deleteCluster("doomed");
+    await eventually("the Delete cluster's volume to go", async () =>
+      (await claims("doomed")).length === 0 ? true : undefined,
+    );
+    const kept = await api.core.listNamespacedPersistentVolumeClaim({
+      namespace,
+      labelSelector: "app.kubernetes.io/instance=kept",
+    });
+    expect(kept.items.map((c) => `${c.metadata?.name ?? ""}@${c.metadata?.uid ?? ""}`)).toEqual(
+      volumes.kept,
+    );
+    expect(kept.items[0]?.metadata?.deletionTimestamp).toBeUndefined();
+  });
+
+  it("reports consumer-group lag in status and as a gauge per group and topic", async () => {
+    await ensureTopic(broker!.admin, {
+      name: lagTopic,
+      partitions: 1,
+      replicationFactor: 1,
+      configs: {},
+    });
+    await produceAndConsumeSome(broker!, lagTopic, lagGroup, { produce: 10, consume: 4 });
+    const started = Date.now();
+    const lagging = await clusterWhere(
+      "the group's lag in status",
+      (c) => c.status?.consumerGroups?.highestLag.some((g) => g.groupId === lagGroup) ?? false,
+    );
+    console.log(`consumer-group lag in status ${Date.now() - started} ms after the commit`);
+    expect(lagging.status?.consumerGroups?.highestLag).toContainEqual({
+      groupId: lagGroup,
+      lag: 6,
+    });
+    expect(lagging.status?.consumerGroups?.maxLag).toBeGreaterThanOrEqual(6);
+    expect(
+      await metric(
+        "pilothouse_kafka_consumer_group_lag",
+        `group="${lagGroup}"`,
+        `topic="${lagTopic}"`,
+      ),
+    ).toBe("6");
+  });
+
   it("turns Degraded and raises the alert metric while the broker is stopped, and recovers", async () => {
     const healthy = await clusterWhere(
       "a healthy probe",
@@ -212,9 +305,21 @@ describe("KafkaCluster on the real control plane", () => {
     );
     expect(down.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("False");
     expect(await reachableMetric()).toBe("0");
+    // The Event follows the status write.
+    await eventually("the Warning ClusterUnreachable Event", async () => {
+      const events = await eventsOf(api.core, namespace, "KafkaCluster", name);
+      return events.some((e) => e.startsWith("Warning ClusterUnreachable: ")) ? events : undefined;
+    });
 
     await startBroker();
     await clusterWhere("Ready again", (c) => c.status?.phase === "Ready");
     expect(await reachableMetric()).toBe("1");
+    const recovered = await eventually("the Normal Recovered Event", async () => {
+      const events = await eventsOf(api.core, namespace, "KafkaCluster", name);
+      return events.some((e) => e.startsWith("Normal Recovered: Healthy again"))
+        ? events
+        : undefined;
+    });
+    expect(recovered.filter((e) => e.startsWith("Warning ClusterUnreachable: "))).toHaveLength(1);
   });
 });

@@ -70,6 +70,7 @@ describe("cluster health", () => {
     expect(health.reachable && health.groups.find((g) => g.groupId === group)).toEqual({
       groupId: group,
       lag: 3,
+      topics: [{ topic, lag: 3 }],
     });
   });
 

@@ -15,7 +15,7 @@ import type { KafkaTopic } from "@/lib/crds/kafka-topic";
 import { deleteTopic } from "@/server/kafka";
 import { eventually } from "./support/eventually";
 import { clientAs, releaseBroker, startBroker, type LocalBroker } from "./support/kafka-broker";
-import { kafkaTopicApi } from "./support/kafka-objects";
+import { eventsOf, kafkaTopicApi } from "./support/kafka-objects";
 import {
   installOperatorManifests,
   kubeConfigFrom,
@@ -135,6 +135,13 @@ describe("KafkaTopic through the operator on a real broker", () => {
       message: "replication factor 3 is larger than the 1 broker(s) online",
     });
     expect(await kafkaPartitions(`${topicName}-wide`)).toBeUndefined();
+    const events = await eventually("the refusal's Event", async () => {
+      const list = await eventsOf(api.core, namespace, "KafkaTopic", "wide");
+      return list.length > 0 ? list : undefined;
+    });
+    expect(events).toEqual([
+      "Warning ReplicationFactorTooLarge: replication factor 3 is larger than the 1 broker(s) online",
+    ]);
     await api.delete("wide");
     await eventually(
       "the refused KafkaTopic to be gone",

@@ -4,7 +4,10 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
   type KubeConfig,
+  CoreV1Api,
   type KubernetesObject,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
   type V1StatefulSet,
 } from "@kubernetes/client-node";
 import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
@@ -17,6 +20,15 @@ export interface KafkaClusterApi extends KafkaObjectApi {
   /** Server-side apply with the operator's field manager, taking over conflicting fields. */
   apply(object: KubernetesObject): Promise<void>;
   readStatefulSet(namespace: string, name: string): Promise<V1StatefulSet | undefined>;
+  /** Deletes a StatefulSet (its pods go with it); a missing one counts as deleted. */
+  deleteStatefulSet(namespace: string, name: string): Promise<void>;
+  /** PersistentVolumeClaims matching `labelSelector`. */
+  listClaims(namespace: string, labelSelector: string): Promise<V1PersistentVolumeClaim[]>;
+  /** Deletes a PersistentVolumeClaim; a missing one counts as deleted. */
+  deleteClaim(namespace: string, name: string): Promise<void>;
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** Deletes a pod (its StatefulSet recreates it); a missing one counts as deleted. */
+  deletePod(namespace: string, name: string): Promise<void>;
 }
 
 /**
@@ -27,6 +39,19 @@ export interface KafkaClusterApi extends KafkaObjectApi {
 export function kubeKafkaClusterApi(kubeConfig: KubeConfig): KafkaClusterApi {
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const ignoreNotFound = async (
+    remove: () => Promise<unknown>,
+    kind: string,
+    ns: string,
+    name: string,
+  ) => {
+    try {
+      await remove();
+    } catch (error) {
+      if (!isNotFound(error)) throw toKubeApiError(error, { kind, namespace: ns, name });
+    }
+  };
   return {
     ...kubeKafkaObjectApi(kubeConfig, KafkaClusterNames),
     async apply(object) {
@@ -47,6 +72,37 @@ export function kubeKafkaClusterApi(kubeConfig: KubeConfig): KafkaClusterApi {
         });
       }
     },
+    deleteStatefulSet: (namespace, name) =>
+      ignoreNotFound(
+        () =>
+          apps.deleteNamespacedStatefulSet({ namespace, name, propagationPolicy: "Background" }),
+        "StatefulSet",
+        namespace,
+        name,
+      ),
+    async listClaims(namespace, labelSelector) {
+      try {
+        return (await core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "PersistentVolumeClaim", namespace });
+      }
+    },
+    deleteClaim: (namespace, name) =>
+      ignoreNotFound(
+        () => core.deleteNamespacedPersistentVolumeClaim({ namespace, name }),
+        "PersistentVolumeClaim",
+        namespace,
+        name,
+      ),
+    async listPods(namespace, labelSelector) {
+      try {
+        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Pod", namespace });
+      }
+    },
+    deletePod: (namespace, name) =>
+      ignoreNotFound(() => core.deleteNamespacedPod({ namespace, name }), "Pod", namespace, name),
     async readStatefulSet(namespace, name) {
       try {
         return await apps.readNamespacedStatefulSet({ namespace, name });

@@ -3,14 +3,25 @@ import { randomBytes } from "node:crypto";
 import type { V1Secret, V1StatefulSet } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { OPERATOR_SHARD_LABEL, RECONCILE_ANNOTATION } from "@/lib/crds/common";
-import { KafkaClusterSchema, kafkaPools, type KafkaCluster } from "@/lib/crds/kafka-cluster";
+import {
+  KAFKA_CLUSTER_FINALIZER,
+  NODE_ID_BASE,
+  KafkaClusterSchema,
+  kafkaPools,
+  type KafkaCluster,
+} from "@/lib/crds/kafka-cluster";
 import type { ClusterHealth, KafkaEndpoint, ResolveKafkaEndpoint } from "@/server/kafka";
 import type { Reconciler } from "../runtime/controller";
 import { setConditions } from "../runtime/conditions";
-import { resumed, writeStatusIfChanged } from "../kafka-common/object-writes";
+import {
+  resumed,
+  setFinalizersOrRequeue,
+  writeStatusIfChanged,
+} from "../kafka-common/object-writes";
 import type { KafkaClusterApi } from "./api";
 import type { KafkaClusterMetrics } from "./metrics";
-import { kafkaOwnedNames } from "./names";
+import { kafkaOwnedNames, poolSelector } from "./names";
+import { nextRollingStep, rollingPool, type RollDecision } from "./rolling";
 import {
   adminSecret,
   bootstrapService,
@@ -20,6 +31,9 @@ import {
   poolConfigMap,
   poolStatefulSet,
 } from "./resources";
+import { recordEvents } from "../kafka-common/events";
+import { finishDeletion } from "./deletion";
+import { clusterHealthEvents } from "./events";
 import { clusterStatus } from "./status";
 
 /** Follow pods this often (ms) until the cluster has settled; then probe health this often. */
@@ -81,6 +95,33 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
     return raced;
   }
 
+  /** One step of a rolling restart (`rolling.ts`): deletes at most one pod. */
+  async function rollOnePod(
+    cluster: KafkaCluster,
+    sets: ReadonlyMap<string, V1StatefulSet | undefined>,
+    health: ClusterHealth,
+  ): Promise<RollDecision> {
+    const namespace = cluster.metadata.namespace ?? "";
+    const pools = [];
+    for (const { name: pool } of kafkaPools(cluster.spec.kraft)) {
+      const selector = Object.entries(poolSelector(cluster.metadata.name, pool))
+        .map(([key, value]) => `${key}=${value}`)
+        .join(",");
+      const pods = await api.listPods(namespace, selector);
+      pools.push(rollingPool(pool, pool !== "brokers", NODE_ID_BASE[pool], sets.get(pool), pods));
+    }
+    const decision = nextRollingStep(pools, {
+      reachable: health.reachable,
+      underReplicatedPartitions: health.reachable ? health.underReplicatedPartitions : 0,
+      controller: health.reachable ? health.controller : -1,
+    });
+    if (decision.action === "restart") {
+      log.info({ namespace, pod: decision.pod, pending: decision.pending }, "rolling restart");
+      await api.deletePod(namespace, decision.pod);
+    }
+    return decision;
+  }
+
   return async (key) => {
     const [namespace = "", name = ""] = key.split("/");
     const raw = await api.get(namespace, name);
@@ -92,7 +133,10 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
     }
     const cluster = parsed.data;
     if (cluster.metadata.labels?.[OPERATOR_SHARD_LABEL] !== options.shard) return;
-    if (cluster.metadata.deletionTimestamp) return; // owned objects go with it; PVCs per policy
+    if (cluster.metadata.deletionTimestamp) {
+      // Owned objects go with it (garbage collection); the volumes as deletionPolicy says.
+      return finishDeletion(api, raw, cluster, log, now());
+    }
     if (cluster.metadata.annotations?.[RECONCILE_ANNOTATION] === "paused") {
       const conditions = setConditions(
         cluster.status?.conditions,
@@ -111,6 +155,12 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
         phase: "Paused",
         conditions,
       });
+    }
+
+    const finalizers = cluster.metadata.finalizers ?? [];
+    if (!finalizers.includes(KAFKA_CLUSTER_FINALIZER)) {
+      // The informer sees the patch and queues the key again, with the finalizer in place.
+      return setFinalizersOrRequeue(api, raw, [...finalizers, KAFKA_CLUSTER_FINALIZER]);
     }
 
     const names = kafkaOwnedNames(name);
@@ -154,9 +204,19 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
       }
       options.metrics?.record(namespace, name, health);
     }
-    const status = clusterStatus(resumed(cluster, now()), clusterId, sets, health, now());
+    const rolling = health && (await rollOnePod(cluster, sets, health));
+    const status = clusterStatus(resumed(cluster, now()), clusterId, sets, health, now(), rolling);
     const written = await writeStatusIfChanged(api, raw, cluster.status, status);
-    const settled = status.phase === "Ready" || status.phase === "Stopped";
+    if (!written) {
+      const events = clusterHealthEvents(cluster.status, status);
+      if (rolling?.action === "restart") {
+        events.push({ type: "Normal", reason: "RollingRestart", message: rolling.message });
+      }
+      await recordEvents(api, raw, events, log, now());
+    }
+    const settled =
+      (status.phase === "Ready" || status.phase === "Stopped") &&
+      (rolling === undefined || rolling.action === "none");
     return written ?? { requeueAfterMs: settled ? CLUSTER_RESYNC_MS : CLUSTER_SETTLING_MS };
   };
 }

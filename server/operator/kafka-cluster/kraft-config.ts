@@ -21,6 +21,16 @@ export const KAFKA_DATA_DIR = "/var/lib/kafka/data";
 export const NODE_ID_PLACEHOLDER = "${NODE_ID}";
 export const POD_HOST_PLACEHOLDER = "${POD_HOST}";
 
+/**
+ * Milliseconds between KRaft metadata snapshots while the metadata log has new records (Kafka's
+ * default: one hour). Kafka 4.4.0 loses every SCRAM credential, the operator's admin included,
+ * when a restarted node replays a credential removal with no snapshot holding the credentials
+ * before it (`ScramDelta.apply`; tests/integration/kafka-scram-restart.test.ts). A snapshot within
+ * a minute of the admin's bootstrap record closes that window for the cluster's whole life.
+ * `spec.config` may override it.
+ */
+export const METADATA_SNAPSHOT_INTERVAL_MS = 60_000;
+
 /** The controller quorum voters: `id@host:port` of every controller, comma-separated. */
 export function quorumVoters(cluster: KafkaCluster): string {
   const { name, namespace } = cluster.metadata;
@@ -89,6 +99,7 @@ export function kraftConfig(cluster: KafkaCluster, pool: KafkaPoolName): string 
     "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
     `super.users=User:${KAFKA_ADMIN_USER};User:ANONYMOUS`,
     "allow.everyone.if.no.acl.found=false",
+    `metadata.log.max.snapshot.interval.ms=${METADATA_SNAPSHOT_INTERVAL_MS}`,
     ...kafkaConfigLines(cluster.spec.config),
   ];
   return `${lines.join("\n")}\n`;

@@ -32,6 +32,7 @@ describe("KafkaCluster resources", () => {
     expect(config).toContain(
       "listener.security.protocol.map=CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT,INTERNAL:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n",
     );
+    expect(config).toContain("\nmetadata.log.max.snapshot.interval.ms=60000\n");
     expect(config.endsWith("num.partitions=6\n")).toBe(true);
     expect(externalService(cluster, "combined")?.spec?.type).toBe("LoadBalancer");
   });

@@ -192,6 +192,8 @@ export function poolStatefulSet(
       replicas: cluster.spec.stopped ? 0 : spec.replicas,
       serviceName: names.headlessService(pool),
       podManagementPolicy: "Parallel",
+      // The operator rolls pods itself, one at a time and only while it is safe (`rolling.ts`).
+      updateStrategy: { type: "OnDelete" },
       selector: { matchLabels: poolSelector(cluster.metadata.name, pool) },
       persistentVolumeClaimRetentionPolicy: {
         whenScaled: "Retain",

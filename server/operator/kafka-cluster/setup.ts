@@ -38,7 +38,7 @@ export function startKafkaClusterController(
         options.kafkaEndpoints,
         bootstrapServiceEndpoint((namespace, name) => api.readSecret(namespace, name)),
       ),
-      probe: (endpoint) => clusterHealth(endpoint, { groups: false }),
+      probe: (endpoint) => clusterHealth(endpoint),
       metrics: new KafkaClusterMetrics(options.metrics.registry),
       logger: options.logger,
       shard: options.shard,

@@ -2,7 +2,7 @@ import type { V1StatefulSet } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { KafkaClusterSchema } from "@/lib/crds/kafka-cluster";
 import type { ClusterHealth } from "@/server/kafka";
-import { clusterStatus } from "./status";
+import { clusterStatus, consumerGroupsSummary } from "./status";
 
 const NOW = new Date("2026-11-30T00:00:00Z");
 const cluster = KafkaClusterSchema.parse({
@@ -47,7 +47,7 @@ describe("clusterStatus", () => {
     expect(offline.phase).toBe("Degraded");
     expect(condition(offline, "Degraded")).toMatchObject({
       status: "True",
-      reason: "PartitionsUnhealthy",
+      reason: "OfflinePartitions",
       message: "2 offline partition(s)",
     });
     const down = clusterStatus(cluster, "id", ready, { reachable: false, error: "refused" }, NOW);
@@ -62,5 +62,31 @@ describe("clusterStatus", () => {
     expect(status.phase).toBe("Stopped");
     expect(condition(status, "Stopped")).toMatchObject({ status: "True" });
     expect(condition(status, "Degraded")).toBeUndefined();
+  });
+
+  it("summarises consumer-group lag: count, largest lag, the groups lagging most", () => {
+    const groups = Array.from({ length: 12 }, (_, i) => ({
+      groupId: `g${String(i).padStart(2, "0")}`,
+      lag: i,
+      topics: [{ topic: "orders", lag: i }],
+    }));
+    const summary = consumerGroupsSummary(groups);
+    expect(summary.count).toBe(12);
+    expect(summary.maxLag).toBe(11);
+    expect(summary.highestLag).toHaveLength(10);
+    expect(summary.highestLag[0]).toEqual({ groupId: "g11", lag: 11 });
+    expect(summary.highestLag.some((g) => g.lag === 0)).toBe(false);
+    const status = clusterStatus(
+      cluster,
+      "id",
+      ready,
+      { ...healthy, groups: groups.slice(0, 2) },
+      NOW,
+    );
+    expect(status.consumerGroups).toEqual({
+      count: 2,
+      maxLag: 1,
+      highestLag: [{ groupId: "g01", lag: 1 }],
+    });
   });
 });

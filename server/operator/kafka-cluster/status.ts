@@ -2,14 +2,53 @@ import "server-only";
 import type { V1StatefulSet } from "@kubernetes/client-node";
 import { ConditionType } from "@/lib/crds/common";
 import {
+  MAX_LAGGING_GROUPS,
   kafkaPools,
   poolNodeIds,
+  type ConsumerGroupsStatus,
   type KafkaCluster,
   type KafkaClusterStatus,
 } from "@/lib/crds/kafka-cluster";
-import type { ClusterHealth } from "@/server/kafka";
+import type { ClusterHealth, GroupLag } from "@/server/kafka";
 import { setConditions, type ConditionInput } from "../runtime/conditions";
 import { KAFKA_CLIENT_PORT, kafkaOwnedNames } from "./names";
+import type { RollDecision } from "./rolling";
+
+/**
+ * `Progressing` from the rolling restart: True with reason `RollingRestart` while pods run an old
+ * configuration (the message names the pod restarted or next, and what it waits for); False
+ * with `UpToDate` when every pod runs the current one.
+ */
+function progressing(rolling: RollDecision, generation: number | undefined): ConditionInput {
+  return rolling.action === "none"
+    ? {
+        type: ConditionType.Progressing,
+        status: "False",
+        reason: "UpToDate",
+        message: "Every pod runs the current configuration.",
+        observedGeneration: generation,
+      }
+    : {
+        type: ConditionType.Progressing,
+        status: "True",
+        reason: "RollingRestart",
+        message:
+          rolling.action === "restart" ? rolling.message : `${rolling.reason}: ${rolling.message}`,
+        observedGeneration: generation,
+      };
+}
+
+/** `status.consumerGroups`: how many groups, the largest lag, the groups lagging most. */
+export function consumerGroupsSummary(groups: readonly GroupLag[]): ConsumerGroupsStatus {
+  const lagging = groups
+    .filter((group) => group.lag > 0)
+    .sort((a, b) => b.lag - a.lag || a.groupId.localeCompare(b.groupId));
+  return {
+    count: groups.length,
+    maxLag: lagging[0]?.lag ?? 0,
+    highestLag: lagging.slice(0, MAX_LAGGING_GROUPS).map(({ groupId, lag }) => ({ groupId, lag })),
+  };
+}
 
 /** The `Degraded` condition from an Admin API probe; none while stopped. */
 function degraded(health: ClusterHealth): Omit<ConditionInput, "type" | "observedGeneration"> {
@@ -22,8 +61,9 @@ function degraded(health: ClusterHealth): Omit<ConditionInput, "type" | "observe
       ? `${health.underReplicatedPartitions} under-replicated partition(s)`
       : "",
   ].filter(Boolean);
+  const reason = health.offlinePartitions > 0 ? "OfflinePartitions" : "UnderReplicatedPartitions";
   return problems.length > 0
-    ? { status: "True", reason: "PartitionsUnhealthy", message: problems.join(", ") }
+    ? { status: "True", reason, message: problems.join(", ") }
     : { status: "False", reason: "Healthy", message: `${health.brokers.length} broker(s) online.` };
 }
 
@@ -40,6 +80,7 @@ export function clusterStatus(
   sets: ReadonlyMap<string, V1StatefulSet | undefined>,
   health: ClusterHealth | undefined,
   now: Date,
+  rolling?: RollDecision,
 ): KafkaClusterStatus {
   const { name, namespace, generation } = cluster.metadata;
   const pools = kafkaPools(cluster.spec.kraft).map(({ name: pool, pool: spec }) => ({
@@ -104,7 +145,10 @@ export function clusterStatus(
     health && !stopped
       ? setConditions(
           conditions,
-          [{ type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) }],
+          [
+            { type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) },
+            ...(rolling ? [progressing(rolling, generation)] : []),
+          ],
           now,
         )
       : conditions;
@@ -115,6 +159,7 @@ export function clusterStatus(
           quorumLeader: health.controller,
           offlinePartitions: health.offlinePartitions,
           underReplicatedPartitions: health.underReplicatedPartitions,
+          consumerGroups: consumerGroupsSummary(health.groups),
         }
       : {};
   const phase = stopped

@@ -1,4 +1,5 @@
 import "server-only";
+import { hostname } from "node:os";
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -10,10 +11,11 @@ import {
 import { KAFKA_API_VERSION, KAFKA_GROUP, KAFKA_VERSION } from "@/lib/crds/kafka-common";
 import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
 import { FIELD_MANAGER } from "../mysql-cluster/names";
+import type { KafkaEvent } from "./events";
 
 /** A custom object exactly as read: what is written back to the status subresource. */
 export type RawObject = Record<string, unknown> & {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
 };
 
 /**
@@ -29,6 +31,8 @@ export interface KafkaObjectApi {
   readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
   /** Creates a Secret; `exists` when one of that name is already there. */
   createSecret(secret: V1Secret): Promise<"created" | "exists">;
+  /** Creates a core/v1 Event whose involvedObject is `object`. */
+  recordEvent(object: RawObject, event: KafkaEvent, now: Date): Promise<void>;
 }
 
 /** The {@link KafkaObjectApi} of one Kafka kind over a real apiserver. */
@@ -52,7 +56,39 @@ export function kubeKafkaObjectApi(
       throw toKubeApiError(error, { kind, namespace: ns, name });
     }
   };
+  const instance = hostname();
   return {
+    async recordEvent(object, event, now) {
+      const { namespace = "", name, uid, resourceVersion } = object.metadata ?? {};
+      const time = new Date(Math.floor(now.getTime() / 1000) * 1000);
+      try {
+        await core.createNamespacedEvent({
+          namespace,
+          body: {
+            metadata: { generateName: `${name ?? "kafka"}.`, namespace },
+            involvedObject: {
+              apiVersion: KAFKA_API_VERSION,
+              kind: names.kind,
+              name,
+              namespace,
+              uid,
+              resourceVersion,
+            },
+            type: event.type,
+            reason: event.reason,
+            message: event.message.slice(0, 1024),
+            source: { component: FIELD_MANAGER },
+            reportingComponent: FIELD_MANAGER,
+            reportingInstance: instance,
+            firstTimestamp: time,
+            lastTimestamp: time,
+            count: 1,
+          },
+        });
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Event", namespace, name });
+      }
+    },
     get: (namespace, name) =>
       orUndefined(
         async () =>

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { KAFKA_TOPIC_FINALIZER, type KafkaTopicStatus } from "@/lib/crds/kafka-topic";
 import type { EnsureTopicResult, KafkaEndpoint, TopicSpec } from "@/server/kafka";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
+import type { KafkaEvent } from "../kafka-common/events";
 import { TOPIC_RESYNC_MS, TOPIC_RETRY_MS, kafkaTopicReconciler } from "./controller";
 
 const endpoint: KafkaEndpoint = { brokers: ["127.0.0.1:9093"] };
@@ -33,7 +34,9 @@ function aTopic(extra: { finalizers?: string[]; deleting?: boolean; status?: Kaf
 function setUp(object: RawObject | undefined, ensure: EnsureTopicResult | Error) {
   const written: RawObject[] = [];
   const finalizers: string[][] = [];
+  const events: KafkaEvent[] = [];
   const api: KafkaObjectApi = {
+    recordEvent: (_, event) => Promise.resolve(void events.push(event)),
     get: () => Promise.resolve(object),
     replaceStatus: (next) => Promise.resolve(void written.push(next)),
     setFinalizers: (_, next) => Promise.resolve(void finalizers.push(next)),
@@ -52,7 +55,7 @@ function setUp(object: RawObject | undefined, ensure: EnsureTopicResult | Error)
     shard: undefined,
     now: () => NOW,
   });
-  return { reconcile, written, finalizers, ensureTopic, deleteTopic };
+  return { reconcile, written, finalizers, events, ensureTopic, deleteTopic };
 }
 
 const applied: EnsureTopicResult = {
@@ -109,7 +112,7 @@ describe("kafkaTopicReconciler", () => {
       reason: "ReplicationFactorTooLarge",
       message: "replication factor 3 is larger than the 1 broker(s) online",
     };
-    const { reconcile, written } = setUp(aTopic({}), refused);
+    const { reconcile, written, events } = setUp(aTopic({}), refused);
     expect(await reconcile("shop/orders")).toBeUndefined();
     const status = written[0]?.status as KafkaTopicStatus;
     expect(status.observedGeneration).toBeUndefined();
@@ -117,6 +120,23 @@ describe("kafkaTopicReconciler", () => {
       phase: "Refused",
       conditions: [{ type: "Ready", status: "False", reason: "ReplicationFactorTooLarge" }],
     });
+    expect(events).toEqual([
+      { type: "Warning", reason: "ReplicationFactorTooLarge", message: refused.message },
+    ]);
+
+    // The same refusal again writes nothing and records no second Event; fixing it is Normal.
+    const again = setUp(aTopic({ status }), refused);
+    await again.reconcile("shop/orders");
+    expect(again.events).toEqual([]);
+    const fixed = setUp(aTopic({ status }), applied);
+    await fixed.reconcile("shop/orders");
+    expect(fixed.events).toEqual([
+      {
+        type: "Normal",
+        reason: "Recovered",
+        message: "Topic orders has 3 partition(s), replication factor 3.",
+      },
+    ]);
   });
 
   it("retries an unreachable cluster", async () => {

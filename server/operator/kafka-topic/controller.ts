@@ -12,12 +12,8 @@ import type { ResolveKafkaEndpoint, deleteTopic, ensureTopic } from "@/server/ka
 import type { Reconciler } from "../runtime/controller";
 import { setConditions } from "../runtime/conditions";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
-import {
-  errorMessage,
-  setFinalizersOrRequeue,
-  resumed,
-  writeStatusIfChanged,
-} from "../kafka-common/object-writes";
+import { writeStatusWithReadyEvents } from "../kafka-common/events";
+import { errorMessage, setFinalizersOrRequeue, resumed } from "../kafka-common/object-writes";
 import { topicStatus, type TopicProblem } from "./status";
 
 /** Re-check an applied topic this often (ms): a topic deleted outside the operator comes back. */
@@ -49,7 +45,7 @@ export function kafkaTopicReconciler(options: KafkaTopicReconcilerOptions): Reco
   const log = logger.child({ module: "kafka-topic" });
 
   const writeStatus = (raw: RawObject, topic: KafkaTopic, status: KafkaTopicStatus) =>
-    writeStatusIfChanged(api, raw, topic.status, status);
+    writeStatusWithReadyEvents(api, raw, topic.status, status, log, now());
   const setFinalizers = (raw: RawObject, finalizers: string[]) =>
     setFinalizersOrRequeue(api, raw, finalizers);
 

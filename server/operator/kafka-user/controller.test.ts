@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { KAFKA_USER_FINALIZER, type KafkaUserStatus } from "@/lib/crds/kafka-user";
 import { aclBindings, type KafkaEndpoint, type SetAclsResult, type setAcls } from "@/server/kafka";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
+import type { KafkaEvent } from "../kafka-common/events";
 import { USER_RESYNC_MS, USER_RETRY_MS, kafkaUserReconciler } from "./controller";
 
 const endpoint: KafkaEndpoint = { brokers: ["127.0.0.1:9093"] };
@@ -31,7 +32,9 @@ function setUp(object: RawObject, options: { loginWorks?: boolean; unreachable?:
   const secrets = new Map<string, V1Secret>();
   const written: RawObject[] = [];
   const finalizers: string[][] = [];
+  const events: KafkaEvent[] = [];
   const api: KafkaObjectApi = {
+    recordEvent: (_, event) => Promise.resolve(void events.push(event)),
     get: () => Promise.resolve(object),
     replaceStatus: (next) => Promise.resolve(void written.push(next)),
     setFinalizers: (_, next) => Promise.resolve(void finalizers.push(next)),
@@ -65,7 +68,7 @@ function setUp(object: RawObject, options: { loginWorks?: boolean; unreachable?:
     shard: undefined,
     now: () => new Date("2026-11-30T00:00:00Z"),
   });
-  return { reconcile, secrets, written, finalizers, actions };
+  return { reconcile, secrets, written, finalizers, actions, events };
 }
 
 describe("kafkaUserReconciler", () => {
@@ -93,12 +96,15 @@ describe("kafkaUserReconciler", () => {
   });
 
   it("reports an unreachable cluster and retries", async () => {
-    const { reconcile, written } = setUp(aUser(), { unreachable: true });
+    const { reconcile, written, events } = setUp(aUser(), { unreachable: true });
     expect(await reconcile("shop/billing")).toEqual({ requeueAfterMs: USER_RETRY_MS });
     expect((written[0]?.status as KafkaUserStatus).conditions?.[0]).toMatchObject({
       status: "False",
       reason: "ClusterUnreachable",
     });
+    expect(events).toEqual([
+      { type: "Warning", reason: "ClusterUnreachable", message: "Connection timeout" },
+    ]);
   });
 
   it("removes ACLs and the credential before releasing the finalizer", async () => {

@@ -20,12 +20,8 @@ import type {
 import type { Reconciler } from "../runtime/controller";
 import { setConditions } from "../runtime/conditions";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
-import {
-  errorMessage,
-  setFinalizersOrRequeue,
-  resumed,
-  writeStatusIfChanged,
-} from "../kafka-common/object-writes";
+import { writeStatusWithReadyEvents } from "../kafka-common/events";
+import { errorMessage, setFinalizersOrRequeue, resumed } from "../kafka-common/object-writes";
 import { generatePassword, secretPassword, userSecret } from "./credentials";
 import { userStatus, type UserOutcome } from "./status";
 
@@ -65,7 +61,7 @@ export function kafkaUserReconciler(options: KafkaUserReconcilerOptions): Reconc
   const now = options.now ?? (() => new Date());
   const log = options.logger.child({ module: "kafka-user" });
   const writeStatus = (raw: RawObject, user: KafkaUser, status: KafkaUserStatus) =>
-    writeStatusIfChanged(api, raw, user.status, status);
+    writeStatusWithReadyEvents(api, raw, user.status, status, log, now());
 
   async function apply(user: KafkaUser, endpoint: KafkaEndpoint): Promise<UserOutcome> {
     const namespace = user.metadata.namespace ?? "";

@@ -5,7 +5,7 @@
  * it was found.
  */
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -19,6 +19,8 @@ const SCRIPT = join(REPO_ROOT, "platform/scripts/kafka.sh");
 export interface LocalBroker {
   /** The SASL_PLAINTEXT listener with the admin super user: what the operator uses. */
   admin: KafkaEndpoint;
+  /** The PLAINTEXT listener: no authentication, the anonymous super user. */
+  plaintextBootstrap: string;
   /** The SASL_PLAINTEXT bootstrap address, for clients with their own credentials. */
   saslBootstrap: string;
   clusterId: string;
@@ -34,14 +36,21 @@ function stateDir(): string {
   return process.env.PILOTHOUSE_STATE ?? join(cache, "state", profile);
 }
 
-/** Runs `kafka.sh <args>` and returns its stdout. */
+/** Runs `kafka.sh <args>` (with `env` added to the environment) and returns its stdout. */
 export async function kafkaScript(...args: string[]): Promise<string> {
-  const { stdout } = await run("bash", [SCRIPT, ...args], { env: process.env, timeout: 170_000 });
+  return scriptWithEnv({}, ...args);
+}
+
+async function scriptWithEnv(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const { stdout } = await run("bash", [SCRIPT, ...args], {
+    env: { ...process.env, ...env },
+    timeout: 170_000,
+  });
   return stdout;
 }
 
-async function readEnv(): Promise<Record<string, string>> {
-  const text = await readFile(join(stateDir(), "kafka.env"), "utf8");
+async function readEnv(state = stateDir()): Promise<Record<string, string>> {
+  const text = await readFile(join(state, "kafka.env"), "utf8");
   return Object.fromEntries(
     text
       .split("\n")
@@ -53,30 +62,7 @@ async function readEnv(): Promise<Record<string, string>> {
   );
 }
 
-/**
- * Starts the broker (a no-op when it runs), makes sure its admin can log in, and returns how to
- * reach it.
- *
- * Kafka 4.4 issue seen here (not yet understood, see the Kafka test note): after SCRAM users were
- * created and deleted and ACLs changed, a restarted broker authenticates no SCRAM user at all —
- * not even the admin formatted into the bootstrap metadata — although its controller log shows
- * the credential records replayed. New credential changes do apply, so the admin credential is
- * written again through the PLAINTEXT listener (the local platform's anonymous super user).
- */
-export async function startBroker(): Promise<LocalBroker> {
-  // `status` prints "kafka <address> running" or "kafka not running".
-  const runningBefore = /^kafka \S+:\d+ running$/m.test(await kafkaScript("status"));
-  await kafkaScript("start");
-  const env = await readEnv();
-  const plaintext = env.KAFKA_BOOTSTRAP;
-  const adminPassword = env.KAFKA_ADMIN_PASSWORD;
-  const sasl = env.KAFKA_SASL_BOOTSTRAP;
-  if (plaintext && adminPassword && sasl) {
-    if (!(await scramLoginWorks({ brokers: [sasl] }, "admin", adminPassword))) {
-      console.warn("kafka: the broker lost its SCRAM credentials on restart; restoring admin");
-      await upsertScramUser({ brokers: [plaintext] }, "admin", adminPassword);
-    }
-  }
+function brokerFromEnv(env: Record<string, string>, runningBefore: boolean): LocalBroker {
   const need = (key: string): string => {
     const value = env[key];
     if (!value) throw new Error(`kafka.env has no ${key}`);
@@ -88,9 +74,89 @@ export async function startBroker(): Promise<LocalBroker> {
       brokers: [saslBootstrap],
       sasl: { username: need("KAFKA_ADMIN_USER"), password: need("KAFKA_ADMIN_PASSWORD") },
     },
+    plaintextBootstrap: need("KAFKA_BOOTSTRAP"),
     saslBootstrap,
     clusterId: need("KAFKA_CLUSTER_ID"),
     runningBefore,
+  };
+}
+
+/**
+ * Starts the broker (a no-op when it runs), makes sure its admin can log in, and returns how to
+ * reach it.
+ *
+ * The admin repair below is for broker state formatted before `kafka.sh` took metadata
+ * snapshots: Kafka 4.4.0 drops every SCRAM credential when it replays, at start, a credential
+ * removal with no snapshot holding the credentials before it (`kafka-scram-restart.test.ts`
+ * proves both the cause and that a state with snapshots keeps its credentials). A state
+ * formatted since then never needs it; an older one needs it once, until its first snapshot.
+ */
+export async function startBroker(): Promise<LocalBroker> {
+  // `status` prints "kafka <address> running" or "kafka not running".
+  const runningBefore = /^kafka \S+:\d+ running$/m.test(await kafkaScript("status"));
+  await kafkaScript("start");
+  const broker = brokerFromEnv(await readEnv(), runningBefore);
+  const password = broker.admin.sasl?.password ?? "";
+  if (!(await scramLoginWorks({ brokers: [broker.saslBootstrap] }, "admin", password))) {
+    console.warn("kafka: state from before metadata snapshots lost its SCRAM credentials");
+    await upsertScramUser({ brokers: [broker.plaintextBootstrap] }, "admin", password);
+  }
+  return broker;
+}
+
+/** A throwaway broker of its own (state folder, ports), formatted fresh, for restart tests. */
+export interface ScratchBroker extends LocalBroker {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops it and deletes its data. */
+  remove(): Promise<void>;
+  /** Metadata snapshots on disk (KRaft `.checkpoint` files after the one `format` writes). */
+  snapshots(): Promise<number>;
+}
+
+/**
+ * Formats and starts a broker in `state` with ports shifted `portShift` past the profile's,
+ * `env` added (e.g. `KAFKA_SNAPSHOT_INTERVAL_MS`). Never touches the profile's own broker.
+ */
+export async function startScratchBroker(
+  state: string,
+  portShift: number,
+  env: Record<string, string> = {},
+): Promise<ScratchBroker> {
+  const offset = Number(process.env.PILOTHOUSE_PORT_OFFSET ?? 0) + portShift;
+  const scratchEnv = {
+    ...env,
+    PILOTHOUSE_STATE: state,
+    PILOTHOUSE_PORT_OFFSET: String(offset),
+    PILOTHOUSE_PROFILE: process.env.PILOTHOUSE_PROFILE ?? "dev",
+  };
+  const script = (...args: string[]) => scriptWithEnv(scratchEnv, ...args);
+  await script("reset");
+  await script("start");
+  const metadataDir = join(state, "kafka/data/__cluster_metadata-0");
+  return {
+    ...brokerFromEnv(await readEnv(state), false),
+    async stop() {
+      await script("stop");
+    },
+    async start() {
+      await script("start");
+    },
+    async restart() {
+      await script("stop");
+      await script("start");
+    },
+    async remove() {
+      await script("reset");
+      await rm(state, { recursive: true, force: true });
+    },
+    async snapshots() {
+      const files = await readdir(metadataDir);
+      return files.filter(
+        (file) => /^\d{20}-\d{10}\.checkpoint$/.test(file) && !file.startsWith("0".repeat(20)),
+      ).length;
+    },
   };
 }
 
@@ -109,4 +175,53 @@ export function clientAs(broker: LocalBroker, username: string, password: string
     retry: { retries: 1, initialRetryTime: 200 },
     logLevel: logLevel.NOTHING,
   });
+}
+
+/**
+ * Produces `produce` messages to partition 0 of `topic`, then consumes the first `consume` of
+ * them with consumer group `groupId` and commits its offset there: the group is left
+ * `produce - consume` messages behind. As the admin super user.
+ */
+export async function produceAndConsumeSome(
+  broker: LocalBroker,
+  topic: string,
+  groupId: string,
+  counts: { produce: number; consume: number },
+): Promise<void> {
+  const kafka = clientAs(broker, "admin", broker.admin.sasl?.password ?? "");
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer
+    .send({
+      topic,
+      messages: Array.from({ length: counts.produce }, (_, i) => ({
+        value: `m${i}`,
+        partition: 0,
+      })),
+    })
+    .finally(() => producer.disconnect());
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      let seen = 0;
+      const timer = setTimeout(
+        () => reject(new Error(`${groupId} consumed ${seen} in 30 s`)),
+        30_000,
+      );
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          if (++seen !== counts.consume) return;
+          const offset = (BigInt(message.offset) + 1n).toString();
+          await consumer.commitOffsets([{ topic, partition, offset }]);
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
 }

@@ -95,3 +95,17 @@ export function kafkaClusterApi(admin: KubeConfig, namespace: string, shard: str
   );
   return { ...api, create: (name: string, spec: KafkaClusterSpecInput) => api.create(name, spec) };
 }
+
+/** `type reason: message` of every Event recorded on the object `kind` `name` in `namespace`. */
+export async function eventsOf(
+  core: CoreV1Api,
+  namespace: string,
+  kind: string,
+  name: string,
+): Promise<string[]> {
+  const list = await core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`,
+  });
+  return list.items.map((event) => `${event.type} ${event.reason}: ${event.message}`);
+}
