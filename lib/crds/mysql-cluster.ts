@@ -76,6 +76,21 @@ export const DEFAULT_VERSION: Record<MySQLEngine, string> = { mysql: "8.4", mari
 export const DeletionPolicySchema = z.enum(["Retain", "Delete", "BackupThenDelete"]);
 export type DeletionPolicy = z.infer<typeof DeletionPolicySchema>;
 
+/**
+ * The finalizer that carries out `spec.deletionPolicy`: the operator adds it to every cluster and
+ * removes it once the policy is done (volumes and Secret kept, or deleted, after a final backup
+ * for `BackupThenDelete`). While it cannot finish, the condition `Deleting` says why.
+ */
+export const MYSQL_CLUSTER_FINALIZER = "mysql.pilothouse.dev/deletion-policy";
+
+/** Condition types of a MySQLCluster besides the common and replication ones. */
+export const ClusterConditionType = {
+  /** Set while a deleted cluster's finalizer works through `spec.deletionPolicy`. */
+  Deleting: "Deleting",
+  /** Whether the cluster's backups succeed and are recent enough for its schedules. */
+  BackupHealthy: "BackupHealthy",
+} as const;
+
 const VERSION_PATTERN = /^[0-9]+\.[0-9]+(\.[0-9]+)?$/;
 
 /** Checked only for well-formed versions, so that a malformed one gets one message. */
@@ -93,6 +108,41 @@ const BACKUP_THEN_DELETE_RULE = {
   message: "deletionPolicy BackupThenDelete needs at least one storage in spec.backup.storages",
   fieldPath: ".deletionPolicy",
 };
+
+/** CEL: the version a spec (`self` or `oldSelf`) runs, `spec.version` or the engine's default. */
+function celVersion(spec: "self" | "oldSelf"): string {
+  return `(has(${spec}.version) ? ${spec}.version : (${spec}.engine == 'mysql' ? '${DEFAULT_VERSION.mysql}' : '${DEFAULT_VERSION.mariadb}'))`;
+}
+
+/**
+ * Refuses lowering the server version (major, then minor, then patch when both name one; an
+ * unset version counts as the engine's default). A server cannot start on a data directory a
+ * newer version has upgraded, and neither MySQL nor MariaDB supports in-place downgrades.
+ * Checked only when both versions are well formed and the engine is unchanged (other rules
+ * report those). zod cannot see the old object, so only the apiserver enforces this one.
+ *
+ * @see https://dev.mysql.com/doc/refman/8.4/en/downgrading.html
+ * @see https://mariadb.com/kb/en/downgrading-between-major-versions-of-mariadb/
+ */
+const VERSION_DOWNGRADE_RULE = (() => {
+  const [v, o] = [celVersion("self"), celVersion("oldSelf")];
+  const [n, p] = [`${v}.split('.')`, `${o}.split('.')`];
+  const part = (list: string, i: number) => `int(${list}[${i}])`;
+  const wellFormed = (version: string) => `${version}.matches(r'^[0-9]+\\.[0-9]+(\\.[0-9]+)?$')`;
+  const notLower =
+    `${part(n, 0)} > ${part(p, 0)} || (${part(n, 0)} == ${part(p, 0)} && ` +
+    `(${part(n, 1)} > ${part(p, 1)} || (${part(n, 1)} == ${part(p, 1)} && ` +
+    `(size(${n}) < 3 || size(${p}) < 3 || ${part(n, 2)} >= ${part(p, 2)}))))`;
+  return {
+    rule: `self.engine != oldSelf.engine || !${wellFormed(v)} || !${wellFormed(o)} || ${notLower}`,
+    message:
+      "spec.version cannot be lowered: a server cannot run on data a newer version has written; restore a backup into a new cluster instead",
+    messageExpression:
+      `'spec.version cannot be lowered from ' + ${o} + ' to ' + ${v} + ` +
+      "': a server cannot run on data a newer version has written; restore a backup into a new cluster instead'",
+    fieldPath: ".version",
+  };
+})();
 
 /** True when `version` is one `engine` can run (the zod twin of the CRD's VERSION_RULE). */
 export function versionFitsEngine(engine: MySQLEngine, version: string): boolean {
@@ -193,7 +243,9 @@ export const MySQLClusterSpecSchema = z
       });
     }
   })
-  .meta({ "x-kubernetes-validations": [VERSION_RULE, BACKUP_THEN_DELETE_RULE] })
+  .meta({
+    "x-kubernetes-validations": [VERSION_RULE, BACKUP_THEN_DELETE_RULE, VERSION_DOWNGRADE_RULE],
+  })
   .describe("Desired state of a MySQL cluster.");
 export type MySQLClusterSpec = z.infer<typeof MySQLClusterSpecSchema>;
 /** The spec as a user writes it (defaults not yet applied). */
@@ -209,8 +261,16 @@ export const MySQLClusterPhaseSchema = z.enum([
   "Stopped",
   "Paused",
   "Failed",
+  "Deleting",
 ]);
 export type MySQLClusterPhase = z.infer<typeof MySQLClusterPhaseSchema>;
+
+/** One finished MySQLBackup of the cluster, as the cluster's status names it. */
+export const BackupRecordSchema = z.object({
+  name: z.string().describe("Name of the MySQLBackup (same namespace)."),
+  completedAt: z.iso.datetime({ offset: true }).describe("When the run finished."),
+});
+export type BackupRecord = z.infer<typeof BackupRecordSchema>;
 
 export const MySQLClusterStatusSchema = z
   .object({
@@ -229,6 +289,12 @@ export const MySQLClusterStatusSchema = z
     instances: MySQLInstanceStatusListSchema.optional().describe("Each server, as last probed."),
     lastFailover: LastFailoverSchema.optional().describe("The last automatic failover."),
     lastSwitchover: LastSwitchoverSchema.optional().describe("The last switchover request."),
+    lastSuccessfulBackup: BackupRecordSchema.optional().describe(
+      "The MySQLBackup of this cluster that succeeded last.",
+    ),
+    lastFailedBackup: BackupRecordSchema.optional().describe(
+      "The MySQLBackup of this cluster that failed last.",
+    ),
     conditions: ConditionListSchema.optional(),
   })
   .describe("Observed state of a MySQL cluster.");

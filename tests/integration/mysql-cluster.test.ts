@@ -324,14 +324,13 @@ describe("MySQLCluster operator", () => {
     expect(after.metadata.generation).toBe(before.metadata.generation);
   });
 
-  it("deleting the cluster garbage-collects its children", async () => {
+  it("deleting the cluster garbage-collects its children, keeping the Secret (deletionPolicy Retain)", async () => {
     await custom.deleteNamespacedCustomObject({ ...crd, namespace, name });
     const reads = {
       statefulSet: () => apps.readNamespacedStatefulSet({ namespace, name }),
       headless: () => core.readNamespacedService({ namespace, name: `${name}-headless` }),
       primary: () => core.readNamespacedService({ namespace, name: `${name}-primary` }),
       configMap: () => core.readNamespacedConfigMap({ namespace, name: `${name}-config` }),
-      secret: () => core.readNamespacedSecret({ namespace, name: `${name}-credentials` }),
     };
     for (const [what, read] of Object.entries(reads)) {
       await eventually(`the ${what} to be garbage-collected`, () =>
@@ -349,5 +348,8 @@ describe("MySQLCluster operator", () => {
       });
       return pods.items.length === 0 ? true : undefined;
     });
+    // The default policy keeps the data: the Secret outlives its cluster, released from it.
+    const secret = await core.readNamespacedSecret({ namespace, name: `${name}-credentials` });
+    expect(secret.metadata?.ownerReferences ?? []).toEqual([]);
   });
 });

@@ -21,6 +21,7 @@ import {
 } from "@/lib/crds/mysql-cluster";
 import { isConflict, isNotFound, kubeStatus, toKubeApiError } from "../runtime/kube-api-error";
 import { kubeTime } from "../runtime/conditions";
+import { kubeLifecycleApi, type LifecycleApi } from "./lifecycle-api";
 import { FIELD_MANAGER } from "./names";
 import type { ClusterEvent } from "./status-events";
 
@@ -31,7 +32,7 @@ export type RawCluster = Record<string, unknown> & { metadata?: { resourceVersio
  * Everything the MySQLCluster controller asks of the apiserver. Errors are
  * {@link import("../runtime/kube-api-error").KubeApiError}s.
  */
-export interface ClusterApi {
+export interface ClusterApi extends LifecycleApi {
   /** The cluster as stored, or undefined when it does not exist (404). */
   getCluster(namespace: string, name: string): Promise<RawCluster | undefined>;
   /**
@@ -96,6 +97,7 @@ export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: stri
   const kind = MySQLClusterNames.kind;
 
   return {
+    ...kubeLifecycleApi(kubeConfig),
     async getCluster(namespace, name) {
       try {
         const raw: unknown = await custom.getNamespacedCustomObject({ ...crd, namespace, name });

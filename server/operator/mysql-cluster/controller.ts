@@ -17,14 +17,23 @@ import {
   ensureCredentials,
   type ClusterCredentials,
 } from "./credentials";
-import { noClusterMetrics, type ClusterMetrics } from "./metrics";
+import { backupReport, noClusterMetrics, type ClusterMetrics } from "./metrics";
 import { serverMySQLActions, type MySQLActions } from "./mysql-actions";
 import { podSelector } from "./names";
 import { reconcileReplication } from "./replication";
 import type { ReplicationView } from "./replication-status";
 import { appliedObjects } from "./resources";
 import { computeStatus } from "./status";
-import { failedStatus, pausedStatus, statusUnchanged, transitionEvents } from "./status-events";
+import {
+  failedStatus,
+  pausedStatus,
+  statusUnchanged,
+  transitionEvents,
+  type ClusterEvent,
+} from "./status-events";
+import { backupHealth, backupsOf } from "./backup-health";
+import { ensureFinalizer, finalizeCluster, type DeletionContext } from "./deletion";
+import { effectiveCluster, stopHold, withLifecycle } from "./lifecycle-status";
 import { applyRoleLabels, recordTopology } from "./topology-record";
 
 export interface MySQLClusterReconcilerOptions {
@@ -55,6 +64,9 @@ export interface MySQLClusterReconcilerOptions {
   reapplyIntervalMs?: number;
   metrics?: ClusterMetrics;
 }
+
+/** How often a stop waiting for a backup or restore looks again besides their events, in ms. */
+const HOLD_POLL_MS = 15_000;
 
 /** Delay before re-reading a cluster whose status write lost a race (409 Conflict), in ms. */
 const CONFLICT_REQUEUE_MS = 250;
@@ -97,6 +109,7 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     raw: RawCluster,
     cluster: MySQLCluster,
     next: MySQLClusterStatus,
+    extra: ClusterEvent[] = [],
   ): Promise<ReconcileResult | undefined> {
     if (statusUnchanged(cluster.status, next)) return undefined;
     try {
@@ -110,7 +123,7 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
       { namespace: cluster.metadata.namespace, cluster: cluster.metadata.name, phase: next.phase },
       "status updated",
     );
-    for (const event of transitionEvents(cluster.status, next)) {
+    for (const event of [...transitionEvents(cluster.status, next), ...extra]) {
       await api.recordEvent(cluster, event, now()).catch((error: unknown) => {
         log.warn({ err: error, reason: event.reason }, "could not record event");
       });
@@ -124,7 +137,7 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
   ): Promise<{ statefulSet: V1StatefulSet; credentials: ClusterCredentials }> {
     const credentials = await ensureCredentials(api, cluster, newPassword, log);
     const { uid, generation, labels, namespace = "", name } = cluster.metadata;
-    const fingerprint = JSON.stringify([uid, generation, labels]);
+    const fingerprint = JSON.stringify([uid, generation, labels, cluster.spec.stopped]);
     const last = lastApplied.get(key);
     if (last?.fingerprint === fingerprint && now().getTime() - last.atMs < reapplyIntervalMs) {
       const current = await api.getStatefulSet(namespace, name);
@@ -177,6 +190,8 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     return { latest, view: step.view, requeueAfterMs: step.requeueAfterMs };
   }
 
+  const deletion: DeletionContext = { api, now, log, writeStatus };
+
   return async (key) => {
     const { namespace, name } = parseObjectKey(key);
     if (!namespace) return undefined;
@@ -186,16 +201,32 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
       lastApplied.delete(key);
       return undefined;
     }
-    const { cluster } = current;
+    let { cluster } = current;
     // StatefulSet and pod events arrive for every shard's clusters: act on this shard's only.
     if (cluster.metadata.labels?.[OPERATOR_SHARD_LABEL] !== options.shard) return undefined;
-    if (cluster.metadata.deletionTimestamp) return undefined;
+    if (cluster.metadata.deletionTimestamp) return finalizeCluster(deletion, current.raw, cluster);
     if (cluster.metadata.annotations?.[RECONCILE_ANNOTATION] === "paused") {
       return writeStatus(current.raw, cluster, pausedStatus(cluster, now()));
     }
+    const finalized = await ensureFinalizer(api, current.raw, cluster);
+    if (finalized === "conflict") return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    if (finalized !== current.raw) {
+      const reparsed = MySQLClusterSchema.safeParse(finalized);
+      if (reparsed.success) {
+        current = { raw: finalized, cluster: reparsed.data };
+        cluster = reparsed.data;
+      }
+    }
+    const health = backupHealth(
+      cluster,
+      backupsOf(cluster, await api.listBackups(namespace)),
+      now(),
+    );
+    // A requested stop waits for a running backup or restore: the cluster runs on meanwhile.
+    const hold = stopHold(cluster, health.running);
     let owned: Awaited<ReturnType<typeof applyOwned>>;
     try {
-      owned = await applyOwned(key, cluster);
+      owned = await applyOwned(key, effectiveCluster(cluster, hold));
     } catch (error) {
       if (!isTerminal(error)) throw error;
       log.warn({ key, err: error }, "owned object refused; not retrying until the spec changes");
@@ -204,25 +235,30 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     const pods = await api.listPods(namespace, podSelector(name));
     let view: ReplicationView | undefined;
     let requeueAfterMs: number | undefined;
-    if (databaseChecks && !cluster.spec.stopped && pods.length > 0) {
-      const result = await replication(current, pods, owned.credentials);
+    if (databaseChecks && !effectiveCluster(cluster, hold).spec.stopped && pods.length > 0) {
+      const held = { raw: current.raw, cluster: effectiveCluster(current.cluster, hold) };
+      const result = await replication(held, pods, owned.credentials);
       if (!result.latest) return undefined;
-      current = result.latest;
+      current = result.latest === held ? current : result.latest;
       view = result.view;
       requeueAfterMs = Math.min(probeIntervalMs, result.requeueAfterMs ?? probeIntervalMs);
     }
-    const next = computeStatus({
-      cluster: current.cluster,
+    const computed = computeStatus({
+      cluster: effectiveCluster(current.cluster, hold),
       statefulSet: owned.statefulSet,
       pods,
       ...(view ? { replication: view } : {}),
       ...(databaseChecks ? {} : { databaseChecksDisabled: true }),
       now: now(),
     });
+    const { status: next, events } = withLifecycle(current.cluster, computed, health, hold, now());
     await applyRoleLabels(api, namespace, pods, next.instances ?? [], next.primary, log);
     metrics.report(namespace, name, next);
-    const written = await writeStatus(current.raw, current.cluster, next);
+    metrics.backups(namespace, name, backupReport(current.cluster, health));
+    const written = await writeStatus(current.raw, current.cluster, next, events);
     if (written) return written;
+    // While a stop waits, look again soon even without database probes.
+    if (hold) requeueAfterMs = Math.min(requeueAfterMs ?? HOLD_POLL_MS, HOLD_POLL_MS);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   };
 }

@@ -5,6 +5,7 @@ import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { createReplicationContext, type ReplicationContext } from "@/server/mysql";
 import type { ClusterApi } from "./api";
 import { ADMIN_USER, CREDENTIAL_KEYS, REPLICATION_USER, ownedNames } from "./names";
+import { SEMI_SYNC_TIMEOUT_SECONDS } from "./my-cnf";
 import { credentialsSecret } from "./resources";
 
 /** The passwords the operator uses on a cluster's servers (plain text; never log them). */
@@ -58,14 +59,6 @@ export async function ensureCredentials(
   }
   return { rootPassword, replicationPassword };
 }
-
-/**
- * Seconds a commit on the primary waits for a replica's acknowledgement before semi-sync falls
- * back to asynchronous replication (reported as `Degraded`, reason `SemiSyncAsynchronous`).
- * Long enough to ride out a replica's restart, short enough that writes do not hang for long
- * when every replica is gone.
- */
-export const SEMI_SYNC_TIMEOUT_SECONDS = 10;
 
 /**
  * The database-level context for one cluster: its engine, the operator's admin account (root),

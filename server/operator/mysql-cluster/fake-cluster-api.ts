@@ -44,6 +44,12 @@ export class FakeApi implements ClusterApi {
   stsStatus: V1StatefulSetStatus = { replicas: 0, readyReplicas: 0, updatedReplicas: 0 };
   applyError: Error | undefined;
   conflictOnce = false;
+  /** PersistentVolumeClaims of the cluster, by name. */
+  claims: string[] = [];
+  /** MySQLBackups by name, as stored. */
+  backups = new Map<string, Record<string, unknown>>();
+  /** What the finalizer deleted (`Kind/name`) or released from its owner (`released Secret/name`). */
+  deleted: string[] = [];
 
   constructor(cluster: MySQLCluster | undefined) {
     this.cluster = cluster ? structuredClone(cluster) : undefined;
@@ -135,6 +141,50 @@ export class FakeApi implements ClusterApi {
     this.statusWrites += 1;
     this.bump(cluster);
     return Promise.resolve();
+  }
+  setFinalizers(raw: RawCluster, finalizers: string[]) {
+    if (!this.cluster || raw.metadata?.resourceVersion !== this.cluster.metadata?.resourceVersion) {
+      return Promise.reject(
+        new KubeApiError(409, "Conflict", "modified", { kind: "MySQLCluster" }),
+      );
+    }
+    const metadata = { ...this.cluster.metadata, finalizers } as Record<string, unknown>;
+    this.bump({ ...this.cluster, metadata });
+    // The apiserver removes an object being deleted once its last finalizer is gone.
+    if (finalizers.length === 0 && metadata.deletionTimestamp) this.cluster = undefined;
+    return Promise.resolve(structuredClone(this.cluster ?? raw));
+  }
+  deleteStatefulSet(_namespace: string, name: string) {
+    this.deleted.push(`StatefulSet/${name}`);
+    return Promise.resolve();
+  }
+  listVolumeClaims() {
+    return Promise.resolve([...this.claims]);
+  }
+  deleteVolumeClaim(_namespace: string, name: string) {
+    this.claims = this.claims.filter((claim) => claim !== name);
+    this.deleted.push(`PersistentVolumeClaim/${name}`);
+    return Promise.resolve();
+  }
+  deleteSecret(_namespace: string, name: string) {
+    this.secrets.delete(name);
+    this.deleted.push(`Secret/${name}`);
+    return Promise.resolve();
+  }
+  releaseSecret(_namespace: string, name: string) {
+    this.deleted.push(`released Secret/${name}`);
+    return Promise.resolve();
+  }
+  listBackups() {
+    return Promise.resolve(structuredClone([...this.backups.values()]));
+  }
+  getBackup(_namespace: string, name: string) {
+    return Promise.resolve(structuredClone(this.backups.get(name)));
+  }
+  createBackup(body: Record<string, unknown> & { metadata: { name: string } }) {
+    if (this.backups.has(body.metadata.name)) return Promise.resolve("exists" as const);
+    this.backups.set(body.metadata.name, structuredClone(body));
+    return Promise.resolve("created" as const);
   }
   recordEvent(_cluster: MySQLCluster, event: ClusterEvent) {
     this.events.push(event);

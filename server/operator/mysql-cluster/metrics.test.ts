@@ -71,3 +71,35 @@ describe("prometheusClusterMetrics", () => {
     expect(after).not.toContain('instance="orders-1"');
   });
 });
+
+describe("backup metrics", () => {
+  it("exports the time since the last successful backup at scrape time, the failed flag and the interval", async () => {
+    const registry = new Registry();
+    const metrics = prometheusClusterMetrics(registry);
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    metrics.backups("shop", "orders", {
+      lastSuccess: tenMinutesAgo,
+      lastSuccessOrCreation: tenMinutesAgo,
+      lastBackupFailed: true,
+      expectedIntervalSeconds: 86_400,
+    });
+    const text = await registry.metrics();
+    const since =
+      /pilothouse_mysql_cluster_seconds_since_last_successful_backup\{namespace="shop",cluster="orders"\} ([0-9.]+)/.exec(
+        text,
+      );
+    expect(Number(since?.[1])).toBeGreaterThanOrEqual(600);
+    expect(Number(since?.[1])).toBeLessThan(660);
+    expect(text).toContain(
+      'pilothouse_mysql_cluster_last_backup_failed{namespace="shop",cluster="orders"} 1',
+    );
+    expect(text).toContain(
+      'pilothouse_mysql_cluster_backup_expected_interval_seconds{namespace="shop",cluster="orders"} 86400',
+    );
+    expect(text).toContain(
+      `pilothouse_mysql_cluster_last_successful_backup_timestamp_seconds{namespace="shop",cluster="orders"} ${tenMinutesAgo.getTime() / 1000}`,
+    );
+    metrics.forget("shop", "orders");
+    expect(await registry.metrics()).not.toContain('cluster="orders"');
+  });
+});

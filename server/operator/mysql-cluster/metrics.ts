@@ -1,14 +1,21 @@
 import "server-only";
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
+import type { MySQLCluster, MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
 import { ReplicationConditionType } from "@/lib/crds/mysql-replication";
 import { ConditionType } from "@/lib/crds/common";
 import { isConditionTrue } from "../runtime/conditions";
+import type { BackupHealth } from "./backup-health";
 
 /** What the MySQLCluster controller reports to Prometheus (a no-op in unit tests). */
 export interface ClusterMetrics {
   /** The cluster's health after a reconcile, from the status just computed. */
   report(namespace: string, name: string, status: MySQLClusterStatus): void;
+  /**
+   * The cluster's backups after a reconcile: when the last one succeeded (or, with none, when
+   * the cluster was created: the time since which one has been missing), whether the newest
+   * finished one failed, and the expected interval of its schedules.
+   */
+  backups(namespace: string, name: string, report: BackupReport): void;
   /** The cluster is gone: drop its series. */
   forget(namespace: string, name: string): void;
   /** A failover or switchover happened, or was refused. */
@@ -20,15 +27,42 @@ export interface ClusterMetrics {
   ): void;
 }
 
+/** What {@link ClusterMetrics.backups} reports. */
+export interface BackupReport {
+  /** Completion of the last successful backup, else the cluster's creation; undefined if neither. */
+  lastSuccessOrCreation?: Date;
+  /** Completion of the last successful backup, if any. */
+  lastSuccess?: Date;
+  lastBackupFailed: boolean;
+  expectedIntervalSeconds?: number;
+}
+
+/** The {@link BackupReport} of a cluster from its {@link BackupHealth}. */
+export function backupReport(cluster: MySQLCluster, health: BackupHealth): BackupReport {
+  const success = health.lastSuccessfulBackup?.completedAt;
+  const since = success ?? cluster.metadata.creationTimestamp;
+  return {
+    lastBackupFailed: health.lastBackupFailed,
+    ...(success ? { lastSuccess: new Date(success) } : {}),
+    ...(since ? { lastSuccessOrCreation: new Date(since) } : {}),
+    // A stopped cluster takes no scheduled backups: no interval, so no overdue alert.
+    ...(health.expectedIntervalSeconds === undefined || cluster.spec.stopped
+      ? {}
+      : { expectedIntervalSeconds: health.expectedIntervalSeconds }),
+  };
+}
+
 export const noClusterMetrics: ClusterMetrics = {
   report: () => undefined,
+  backups: () => undefined,
   forget: () => undefined,
   topologyChange: () => undefined,
 };
 
 /**
  * The {@link ClusterMetrics} as Prometheus series in `registry`: per cluster `ready`,
- * `primary_available`, `replication_healthy`, `degraded` (0/1); per server `reachable`,
+ * `primary_available`, `replication_healthy`, `degraded` (0/1), and the backup series (see
+ * {@link ClusterMetrics.backups}); per server `reachable`,
  * `replicating` (replicas only) and `replication_lag_seconds`; failover and switchover counters.
  * Series of removed clusters and servers are deleted, so alerts do not fire on ghosts.
  */
@@ -79,6 +113,36 @@ export function prometheusClusterMetrics(registry: Registry): ClusterMetrics {
     registers: [registry],
   });
   const instancesOf = new Map<string, Set<string>>();
+  const backupSince = new Map<
+    string,
+    { labels: { namespace: string; cluster: string }; ms: number }
+  >();
+  const lastSuccess = gauge(
+    "cluster_last_successful_backup_timestamp_seconds",
+    "Unix time at which the cluster's last successful MySQLBackup completed.",
+    clusterLabels,
+  );
+  const sinceSuccess = new Gauge({
+    name: "pilothouse_mysql_cluster_seconds_since_last_successful_backup",
+    help: "Seconds since the cluster's last successful MySQLBackup completed, or since the cluster was created when none has.",
+    labelNames: clusterLabels,
+    registers: [registry],
+    collect() {
+      const nowMs = Date.now();
+      for (const { labels, ms } of backupSince.values()) this.set(labels, (nowMs - ms) / 1000);
+    },
+  });
+  const lastFailed = gauge(
+    "cluster_last_backup_failed",
+    "1 when the cluster's newest finished MySQLBackup failed.",
+    clusterLabels,
+  );
+  const expectedInterval = gauge(
+    "cluster_backup_expected_interval_seconds",
+    "Seconds between two runs of the cluster's most frequent active backup schedule (absent without one).",
+    clusterLabels,
+  );
+  const backupGauges = [lastSuccess, sinceSuccess, lastFailed, expectedInterval];
 
   const dropInstance = (namespace: string, cluster: string, instance: string) => {
     for (const metric of [reachable, replicating, lag])
@@ -115,9 +179,27 @@ export function prometheusClusterMetrics(registry: Registry): ClusterMetrics {
         else lag.set(instance, entry.replicationLagSeconds);
       }
     },
+    backups(namespace, cluster, report) {
+      const labels = { namespace, cluster };
+      const key = `${namespace}/${cluster}`;
+      if (report.lastSuccess) lastSuccess.set(labels, report.lastSuccess.getTime() / 1000);
+      else lastSuccess.remove(labels);
+      if (report.lastSuccessOrCreation) {
+        backupSince.set(key, { labels, ms: report.lastSuccessOrCreation.getTime() });
+      } else {
+        backupSince.delete(key);
+        sinceSuccess.remove(labels);
+      }
+      lastFailed.set(labels, report.lastBackupFailed ? 1 : 0);
+      if (report.expectedIntervalSeconds === undefined) expectedInterval.remove(labels);
+      else expectedInterval.set(labels, report.expectedIntervalSeconds);
+    },
     forget(namespace, cluster) {
       const labels = { namespace, cluster };
-      for (const metric of [ready, primary, healthy, degraded]) metric.remove(labels);
+      for (const metric of [ready, primary, healthy, degraded, ...backupGauges]) {
+        metric.remove(labels);
+      }
+      backupSince.delete(`${namespace}/${cluster}`);
       const key = `${namespace}/${cluster}`;
       for (const instance of instancesOf.get(key) ?? []) dropInstance(namespace, cluster, instance);
       instancesOf.delete(key);

@@ -4,6 +4,7 @@ import type {
   V1ConfigMap,
   V1ObjectMeta,
   V1OwnerReference,
+  V1ResourceRequirements,
   V1Secret,
   V1Service,
   V1StatefulSet,
@@ -67,13 +68,13 @@ export function credentialsSecret(
   };
 }
 
-/** The ConfigMap with my.cnf for the cluster's engine. */
+/** The ConfigMap with the cluster's my.cnf (engine settings, then `spec.mycnf`). */
 export function configMap(cluster: MySQLCluster): V1ConfigMap {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: metadata(cluster, ownedNames(cluster.metadata.name).configMap),
-    data: { [MY_CNF_KEY]: myCnf(cluster.spec.engine) },
+    data: { [MY_CNF_KEY]: myCnf(cluster.spec) },
   };
 }
 
@@ -130,13 +131,26 @@ export function serverImage(cluster: MySQLCluster): string {
   return clusterImage(cluster.spec);
 }
 
+/**
+ * `spec.resources` as the server container's requests and limits (only what is set).
+ *
+ * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+ */
+export function containerResources(cluster: MySQLCluster): V1ResourceRequirements {
+  const { requests, limits } = cluster.spec.resources ?? {};
+  const pick = (values: { cpu?: string; memory?: string } | undefined) =>
+    values && Object.keys(values).length > 0 ? { ...values } : undefined;
+  const picked = { requests: pick(requests), limits: pick(limits) };
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
+}
+
 /** Replicas the StatefulSet should have: zero while the cluster is stopped. */
 export function desiredReplicas(cluster: MySQLCluster): number {
   return cluster.spec.stopped ? 0 : cluster.spec.replicas;
 }
 
 function configHash(cluster: MySQLCluster): string {
-  return createHash("sha256").update(myCnf(cluster.spec.engine)).digest("hex").slice(0, 16);
+  return createHash("sha256").update(myCnf(cluster.spec)).digest("hex").slice(0, 16);
 }
 
 /**
@@ -195,6 +209,7 @@ export function statefulSet(cluster: MySQLCluster): V1StatefulSet {
                 },
               ],
               ports: [{ name: "mysql", containerPort: MYSQL_PORT }],
+              ...(cluster.spec.resources ? { resources: containerResources(cluster) } : {}),
               readinessProbe: {
                 tcpSocket: { port: "mysql" },
                 periodSeconds: 5,

@@ -2,6 +2,7 @@ import "server-only";
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { MySQLBackupNames } from "@/lib/crds/mysql-backup";
 import {
   MYSQL_API_VERSION,
   MYSQL_GROUP,
@@ -62,8 +63,9 @@ function podOwnerKey(pod: WatchedObject): string | undefined {
 }
 
 /**
- * Starts the MySQLCluster controller: informers on MySQLClusters (all namespaces) and on the
- * StatefulSets and pods the operator manages (by label), all feeding one work queue keyed by
+ * Starts the MySQLCluster controller: informers on MySQLClusters and MySQLBackups (this shard's,
+ * all namespaces) and on the StatefulSets and pods the operator manages (by label), all feeding
+ * one work queue keyed by
  * cluster, reconciled by `workers` loops, with a periodic resync of every cluster.
  */
 export function startMySQLClusterController(
@@ -76,24 +78,28 @@ export function startMySQLClusterController(
   const queue = new WorkQueue();
   const clusterSelector = shardSelector(options.shard);
 
-  const clusters = new Informer({
-    name: MySQLClusterNames.plural,
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      `/apis/${MYSQL_GROUP}/${MYSQL_VERSION}/${MySQLClusterNames.plural}`,
-      async () =>
-        ListSchema.parse(
-          await custom.listClusterCustomObject({
-            group: MYSQL_GROUP,
-            version: MYSQL_VERSION,
-            plural: MySQLClusterNames.plural,
-            labelSelector: clusterSelector,
-          }),
-        ),
-      clusterSelector,
-    ),
-  });
+  const customInformer = (plural: string, name: string) =>
+    new Informer({
+      name,
+      logger,
+      source: kubeListWatch(
+        kubeConfig,
+        `/apis/${MYSQL_GROUP}/${MYSQL_VERSION}/${plural}`,
+        async () =>
+          ListSchema.parse(
+            await custom.listClusterCustomObject({
+              group: MYSQL_GROUP,
+              version: MYSQL_VERSION,
+              plural,
+              labelSelector: clusterSelector,
+            }),
+          ),
+        clusterSelector,
+      ),
+    });
+  const clusters = customInformer(MySQLClusterNames.plural, MySQLClusterNames.plural);
+  // Backups change a cluster's backup health, a waiting stop and a BackupThenDelete deletion.
+  const backups = customInformer(MySQLBackupNames.plural, "cluster-mysqlbackups");
   const statefulSets = new Informer({
     name: "statefulsets",
     logger,
@@ -132,6 +138,13 @@ export function startMySQLClusterController(
     const key = controllerOwnerKey(statefulSet, owner);
     if (key) queue.add(key);
   });
+  // The cache keeps metadata only, not spec.clusterName: a backup event queues every cluster of
+  // its namespace (backups change a few times per run; the reconcile reads them fresh).
+  backups.onEvent((_, backup) => {
+    for (const cluster of clusters.list()) {
+      if (cluster.metadata.namespace === backup.metadata.namespace) queue.add(objectKey(cluster));
+    }
+  });
   pods.onEvent((_, pod) => {
     const key = podOwnerKey(pod);
     if (key) queue.add(key);
@@ -159,7 +172,7 @@ export function startMySQLClusterController(
       metrics: metrics ? prometheusClusterMetrics(metrics.registry) : noClusterMetrics,
     }),
   });
-  const informers = [clusters, statefulSets, pods];
+  const informers = [clusters, statefulSets, pods, backups];
   for (const informer of informers) informer.start();
   controller.start();
   const resync = setInterval(() => {
