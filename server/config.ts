@@ -25,6 +25,19 @@ export const DashboardEnvSchema = z.object({
   NEXTAUTH_URL: UrlSchema,
   NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters of random data"),
   PILOTHOUSE_DEMO_NAMESPACE: z.string().min(1).default("default"),
+  /**
+   * Comma-separated namespaces offered to users who may not list namespaces (bound only by
+   * RoleBindings); each is shown only where a rules review says the user can read in it.
+   */
+  PILOTHOUSE_NAMESPACES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((ns) => ns.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });
 export type DashboardEnv = z.infer<typeof DashboardEnvSchema>;
@@ -40,6 +53,8 @@ export interface DashboardConfig {
   sessionSecret: string;
   /** Namespace the UI opens by default. */
   defaultNamespace: string;
+  /** Namespaces offered without list rights (always includes the default namespace). */
+  namespaces: string[];
   logLevel: DashboardEnv["LOG_LEVEL"];
 }
 
@@ -64,6 +79,7 @@ export function parseConfig(env: Record<string, string | undefined>): DashboardC
     publicUrl: e.NEXTAUTH_URL,
     sessionSecret: e.NEXTAUTH_SECRET,
     defaultNamespace: e.PILOTHOUSE_DEMO_NAMESPACE,
+    namespaces: [...new Set([e.PILOTHOUSE_DEMO_NAMESPACE, ...e.PILOTHOUSE_NAMESPACES])],
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ApiErrorBodySchema, type ApiErrorCause } from "@/lib/api/errors";
 
 /**
@@ -23,9 +23,62 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** The header the API reads the CSRF token from (server/auth/csrf.ts). */
+export const CSRF_HEADER = "X-CSRF-Token";
+
+const CsrfResponseSchema = z.object({ csrfToken: z.string().min(1) });
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+let csrfToken: Promise<string> | undefined;
+
+/**
+ * next-auth's CSRF token for this browser (`GET /api/auth/csrf`, which also sets the matching
+ * cookie), fetched once per page load and again after the API refused it.
+ *
+ * @throws ApiRequestError when it cannot be fetched.
+ */
+function getCsrfToken(refresh = false): Promise<string> {
+  if (refresh || !csrfToken) {
+    csrfToken = fetch("/api/auth/csrf", { credentials: "same-origin", cache: "no-store" })
+      .then(async (response) => CsrfResponseSchema.parse(await response.json()).csrfToken)
+      .catch((err: unknown) => {
+        csrfToken = undefined;
+        throw new ApiRequestError(
+          {
+            status: 0,
+            code: "NetworkError",
+            message: "The dashboard's CSRF token cannot be fetched.",
+          },
+          { cause: err },
+        );
+      });
+  }
+  return csrfToken;
+}
+
+async function send(
+  url: string,
+  init: RequestInit | undefined,
+  refreshCsrf: boolean,
+): Promise<Response> {
+  const method = (init?.method ?? "GET").toUpperCase();
+  const headers = new Headers(init?.headers);
+  if (!SAFE_METHODS.has(method)) headers.set(CSRF_HEADER, await getCsrfToken(refreshCsrf));
+  try {
+    return await fetch(url, { credentials: "same-origin", ...init, headers });
+  } catch (err) {
+    throw new ApiRequestError(
+      { status: 0, code: "NetworkError", message: "The dashboard cannot be reached." },
+      { cause: err },
+    );
+  }
+}
+
 /**
  * Calls the REST API and validates the JSON answer with `schema` (the server is outside the
- * browser's trust boundary too).
+ * browser's trust boundary too). Mutating requests carry the CSRF token (`X-CSRF-Token`); a
+ * `CsrfFailed` refusal (the token rotated, e.g. after signing in again) is retried once with a
+ * fresh token.
  *
  * @throws ApiRequestError on a network failure, a non-2xx status or an answer that does not
  *   match `schema`.
@@ -35,14 +88,16 @@ export async function fetchJson<S extends z.ZodType>(
   schema: S,
   init?: RequestInit,
 ): Promise<z.infer<S>> {
-  let response: Response;
-  try {
-    response = await fetch(url, { credentials: "same-origin", ...init });
-  } catch (err) {
-    throw new ApiRequestError(
-      { status: 0, code: "NetworkError", message: "The dashboard cannot be reached." },
-      { cause: err },
+  let response = await send(url, init, false);
+  if (response.status === 403 && !SAFE_METHODS.has((init?.method ?? "GET").toUpperCase())) {
+    const refusal = ApiErrorBodySchema.safeParse(
+      await response
+        .clone()
+        .json()
+        .catch(() => undefined),
     );
+    if (refusal.success && refusal.data.error.code === "CsrfFailed")
+      response = await send(url, init, true);
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok) {

@@ -20,6 +20,7 @@ const ERRORS: Record<string, string> = {
   OAuthCallback: "Signing in with the identity provider failed. Try again.",
   OAuthSignin: "The identity provider could not be reached. Try again.",
   SessionRequired: "Sign in to continue.",
+  SessionExpired: "Your session has ended: the identity provider did not renew it. Sign in again.",
 };
 
 /**

@@ -16,6 +16,8 @@ export type ApiErrorCause = z.infer<typeof ApiErrorCauseSchema>;
 export const ApiErrorCodeSchema = z.enum([
   "Unauthorized",
   "Forbidden",
+  /** A cookie-session request without a valid CSRF token or from another origin. */
+  "CsrfFailed",
   "NotFound",
   "AlreadyExists",
   "Conflict",

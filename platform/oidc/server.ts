@@ -53,7 +53,12 @@ const provider = new Provider(env.OIDC_ISSUER, {
       }),
     };
   },
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: { enabled: true },
+    // RFC 7009: the tests revoke a session's refresh token to see the session end cleanly.
+    revocation: { enabled: true },
+  },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: {
     AccessToken: env.OIDC_ACCESS_TOKEN_TTL,

@@ -61,6 +61,7 @@ export KUBECTL=$BIN/kubectl
 export PILOTHOUSE_OPERATOR_KUBECONFIG=$STATE/operator.kubeconfig
 export PILOTHOUSE_DASHBOARD_KUBECONFIG=$STATE/dashboard.kubeconfig
 export PILOTHOUSE_DEMO_NAMESPACE=demo
+export PILOTHOUSE_NAMESPACES=demo,demo-analytics
 export OIDC_ISSUER=http://127.0.0.1:$OIDC_PORT
 export OIDC_CLIENT_ID=pilothouse-dashboard
 export OIDC_CLIENT_SECRET=$OIDC_CLIENT_SECRET
@@ -69,6 +70,10 @@ export NEXTAUTH_SECRET=$NEXTAUTH_SECRET
 export PILOTHOUSE_DASHBOARD_URL=http://localhost:$DASHBOARD_PORT
 export PILOTHOUSE_OPERATOR_METRICS_PORT=$OPERATOR_METRICS_PORT
 export NEXT_TELEMETRY_DISABLED=1
+# Token lifetimes of the OpenID provider, in seconds. The test profile uses 60 s access tokens so
+# that the whole end-to-end suite runs across token refreshes.
+export OIDC_ACCESS_TOKEN_TTL=${OIDC_ACCESS_TOKEN_TTL:-$([[ $PILOTHOUSE_PROFILE == test ]] && echo 60 || echo 900)}
+export OIDC_REFRESH_TOKEN_TTL=${OIDC_REFRESH_TOKEN_TTL:-86400}
 ENV
   chmod 600 "$STATE/env.sh"
 }
@@ -80,7 +85,6 @@ start_oidc() {
     source "$STATE/env.sh"
     export OIDC_REDIRECT_URIS="$NEXTAUTH_URL/api/auth/callback/oidc"
     export OIDC_KEYS_FILE="$STATE/oidc-keys.json"
-    export OIDC_ACCESS_TOKEN_TTL="${OIDC_ACCESS_TOKEN_TTL:-900}"
     cd "$ROOT" && start_bg oidc node --import tsx platform/oidc/server.ts
   )
   wait_for "the OpenID provider" 60 curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"

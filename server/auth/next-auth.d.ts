@@ -1,9 +1,11 @@
 /**
  * What Pilothouse keeps in next-auth's encrypted JWT cookie and hands to the browser as the
- * session: identity only, never an OAuth token.
+ * session. The cookie (JWE, HttpOnly) also carries the OAuth access and refresh tokens so the
+ * server can refresh them; the session object the browser reads carries identity only.
  */
 import "next-auth";
 import "next-auth/jwt";
+import type { SessionEndReason } from "./tokens";
 
 declare module "next-auth" {
   interface Session {
@@ -16,5 +18,12 @@ declare module "next-auth/jwt" {
     email?: string | null;
     name?: string | null;
     groups?: string[];
+    /** The provider's access token; absent once the session has ended. */
+    accessToken?: string;
+    refreshToken?: string;
+    /** Epoch seconds. */
+    accessTokenExpiresAt?: number;
+    /** Set when the session has ended; such a token is refused and its cookie cleared. */
+    sessionError?: SessionEndReason;
   }
 }

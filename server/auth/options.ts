@@ -4,6 +4,8 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getConfig, type DashboardConfig } from "../config";
 import { moduleLogger } from "../log";
 import { identityFromClaims } from "./identity";
+import { SESSION_COOKIE_MAX_AGE_SECONDS } from "./session-cookie";
+import { refreshSessionToken, SessionEndedError } from "./tokens";
 
 const log = moduleLogger("auth");
 
@@ -11,7 +13,7 @@ const log = moduleLogger("auth");
 export const OIDC_PROVIDER_ID = "oidc";
 
 /** Sessions last one working day; the user signs in again afterwards. In seconds. */
-const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+const SESSION_MAX_AGE_SECONDS = SESSION_COOKIE_MAX_AGE_SECONDS;
 
 /** The raw claims next-auth hands to `profile()` and to the `jwt` callback on sign-in. */
 type OidcClaims = Record<string, unknown> & { sub: string };
@@ -48,7 +50,11 @@ function oidcProvider(config: DashboardConfig): OAuthConfig<OidcClaims> {
     wellKnown: `${config.oidc.issuer}/.well-known/openid-configuration`,
     clientId: config.oidc.clientId,
     clientSecret: config.oidc.clientSecret,
-    authorization: { params: { scope: "openid email profile groups" } },
+    // offline_access asks for a refresh token; OpenID Connect Core 11 lets a provider honour it
+    // only with prompt=consent (oidc-provider drops it otherwise).
+    authorization: {
+      params: { scope: "openid email profile groups offline_access", prompt: "consent" },
+    },
     checks: ["pkce", "state"],
     idToken: true,
     userinfo: {
@@ -83,16 +89,25 @@ function buildAuthOptions(config: DashboardConfig): AuthOptions {
         // A user without an email, or claiming a reserved `system:` name, cannot be impersonated.
         return identityFromClaims(profile) !== null;
       },
-      jwt({ token, profile }) {
-        if (!profile) return token;
-        // Sign-in: keep the identity only. No access, refresh or ID token enters the cookie.
-        const identity = identityFromClaims(profile);
-        return {
-          sub: token.sub,
-          email: identity?.email ?? null,
-          name: identity?.name ?? null,
-          groups: identity?.groups ?? [],
-        };
+      async jwt({ token, profile, account }) {
+        if (profile) {
+          // Sign-in: the identity, and the OAuth tokens for refreshing (the cookie is encrypted
+          // and HttpOnly; the session object handed to the browser never carries them).
+          const identity = identityFromClaims(profile);
+          return {
+            sub: token.sub,
+            email: identity?.email ?? null,
+            name: identity?.name ?? null,
+            groups: identity?.groups ?? [],
+            accessToken: account?.access_token,
+            refreshToken: account?.refresh_token,
+            accessTokenExpiresAt: account?.expires_at,
+          };
+        }
+        const next = await refreshSessionToken(token);
+        // Throwing makes next-auth clear the session cookies and answer "no session".
+        if (next.sessionError) throw new SessionEndedError(next.sessionError);
+        return next;
       },
       session({ session, token }) {
         const identity = identityFromClaims({ ...token, name: token.name ?? undefined });
@@ -116,6 +131,11 @@ function buildAuthOptions(config: DashboardConfig): AuthOptions {
     },
     logger: {
       error(code, metadata) {
+        const err = metadata instanceof Error ? metadata : metadata.error;
+        if (err instanceof SessionEndedError) {
+          log.info({ reason: err.reason }, "session ended");
+          return;
+        }
         log.error({ code, err: metadata instanceof Error ? metadata : metadata.error }, code);
       },
       warn(code) {

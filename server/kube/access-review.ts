@@ -1,14 +1,15 @@
 import "server-only";
 import type { V1ResourceRule } from "@kubernetes/client-node";
-import { VERBS, type Verb } from "@/lib/api/permissions";
+import type { Verb } from "@/lib/api/permissions";
 import type { UserKubeClients } from "./client";
 import { toKubeError } from "./errors";
 
 /**
- * What the user may do with one resource in one namespace, asked of the apiserver as the user:
- * one SelfSubjectRulesReview for the namespace (batched, not one review per button), and a
- * SelfSubjectAccessReview only for the verbs the rules do not grant when the rules are
- * incomplete (an authorizer that cannot list rules).
+ * What the user may do in one namespace, asked of the apiserver as the user: ONE
+ * SelfSubjectRulesReview for the namespace answers every (resource, verb) the UI needs (batched,
+ * not one review per button), and a SelfSubjectAccessReview is sent only for a check the rules
+ * do not grant when the apiserver says its rules are incomplete (an authorizer that cannot list
+ * rules, e.g. a webhook).
  *
  * @see https://kubernetes.io/docs/reference/access-authn-authz/authorization/#checking-api-access
  */
@@ -17,6 +18,18 @@ export interface ResourceRef {
   group: string;
   /** Plural resource name, e.g. `mysqlclusters`. */
   resource: string;
+}
+
+/** One question: may the user `verb` every object of `resource`? */
+export interface AccessCheck extends ResourceRef {
+  verb: Verb;
+}
+
+/** The user's rules in one namespace, as the apiserver reports them. */
+export interface NamespaceRules {
+  rules: V1ResourceRule[];
+  /** True when the authorizer could not list every rule (RBAC alone never is). */
+  incomplete: boolean;
 }
 
 const matches = (values: string[] | undefined, wanted: string) =>
@@ -39,18 +52,14 @@ export function rulesAllow(rules: V1ResourceRule[], ref: ResourceRef, verb: Verb
 }
 
 /**
- * Every verb's decision for `ref` in `namespace`, as the user of `kube`.
+ * The user's rules in `namespace`: one SelfSubjectRulesReview.
  *
- * @returns allowed per verb.
- * @throws KubeApiError or KubeConnectionError when a review itself fails.
+ * @throws KubeApiError or KubeConnectionError when the review fails.
  */
-export async function reviewAccess(
+export async function rulesReview(
   kube: UserKubeClients,
   namespace: string,
-  ref: ResourceRef,
-): Promise<Record<Verb, boolean>> {
-  let rules: V1ResourceRule[];
-  let incomplete: boolean;
+): Promise<NamespaceRules> {
   try {
     const review = await kube.authorization.createSelfSubjectRulesReview({
       body: {
@@ -59,38 +68,67 @@ export async function reviewAccess(
         spec: { namespace },
       },
     });
-    rules = review.status?.resourceRules ?? [];
-    incomplete = review.status?.incomplete ?? true;
+    return {
+      rules: review.status?.resourceRules ?? [],
+      incomplete: review.status?.incomplete ?? true,
+    };
   } catch (err) {
     throw toKubeError(err, { namespace });
   }
-  const entries = await Promise.all(
-    VERBS.map(async (verb): Promise<[Verb, boolean]> => {
-      if (rulesAllow(rules, ref, verb)) return [verb, true];
-      if (!incomplete) return [verb, false];
-      return [verb, await accessReview(kube, namespace, ref, verb)];
-    }),
-  );
-  return Object.fromEntries(entries) as Record<Verb, boolean>;
 }
 
 /**
- * One SelfSubjectAccessReview.
+ * Answers every check in `namespace` from one rules review (plus access reviews only for the
+ * checks incomplete rules leave open, each distinct check asked once).
+ *
+ * @returns allowed per check, in the order of `checks`.
+ * @throws KubeApiError or KubeConnectionError when a review itself fails.
+ */
+export async function reviewChecks(
+  kube: UserKubeClients,
+  namespace: string,
+  checks: readonly AccessCheck[],
+): Promise<boolean[]> {
+  const { rules, incomplete } = await rulesReview(kube, namespace);
+  const asked = new Map<string, Promise<boolean>>();
+  return Promise.all(
+    checks.map(async (check) => {
+      if (rulesAllow(rules, check, check.verb)) return true;
+      if (!incomplete) return false;
+      const key = `${check.group}/${check.resource}/${check.verb}`;
+      let answer = asked.get(key);
+      if (!answer) {
+        answer = accessReview(kube, namespace, check);
+        asked.set(key, answer);
+      }
+      return answer;
+    }),
+  );
+}
+
+/**
+ * One SelfSubjectAccessReview; `namespace` "" asks about a cluster-scoped resource.
  *
  * @throws KubeApiError or KubeConnectionError.
  */
-async function accessReview(
+export async function accessReview(
   kube: UserKubeClients,
   namespace: string,
-  ref: ResourceRef,
-  verb: Verb,
+  check: AccessCheck,
 ): Promise<boolean> {
   try {
     const review = await kube.authorization.createSelfSubjectAccessReview({
       body: {
         apiVersion: "authorization.k8s.io/v1",
         kind: "SelfSubjectAccessReview",
-        spec: { resourceAttributes: { namespace, verb, group: ref.group, resource: ref.resource } },
+        spec: {
+          resourceAttributes: {
+            ...(namespace ? { namespace } : {}),
+            verb: check.verb,
+            group: check.group,
+            resource: check.resource,
+          },
+        },
       },
     });
     return review.status?.allowed === true;
