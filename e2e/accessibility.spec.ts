@@ -5,7 +5,10 @@ import { deleteMySQLCluster } from "./kube-admin";
 import { ClusterDetailPage } from "./pages/cluster-detail-page";
 import { ClusterListPage } from "./pages/cluster-list-page";
 import { CreateClusterPage } from "./pages/create-cluster-page";
+import { OverviewPage } from "./pages/overview-page";
+import { ResourceListPage } from "./pages/resource-list-page";
 import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
 
 const name = `e2e-a11y-${Date.now().toString(36)}`;
 
@@ -29,6 +32,7 @@ test("list, create and detail pages: titles, focus on the heading, no serious ax
   await signIn(page, alice);
   const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
     data: { metadata: { name }, spec: { replicas: 1, storage: { size: "1Gi" } } },
+    headers: await csrfHeaders(page.request),
   });
   expect(created.status()).toBe(201);
 
@@ -56,4 +60,44 @@ test("list, create and detail pages: titles, focus on the heading, no serious ax
   await expect(detail.heading(name)).toBeFocused();
   await detail.expectLive();
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("overview, alerts, every list and the detail sections: keyboard reachable, no serious axe violations", async ({
+  page,
+}) => {
+  await signIn(page, alice, `/?namespace=${DEMO_NAMESPACE}`);
+  const overview = new OverviewPage(page);
+  await expect(overview.liveStatus).toHaveAttribute("data-status", "live");
+  await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeFocused();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The navigation is reachable with the keyboard: Tab to a link, Enter follows it.
+  const alertsLink = page.getByRole("navigation", { name: "Console" }).getByRole("link", {
+    name: "Alerts",
+  });
+  for (let i = 0; i < 30; i++) {
+    if (await alertsLink.evaluate((el) => el === document.activeElement)) break;
+    await page.keyboard.press("Tab");
+  }
+  await expect(alertsLink).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Alerts", level: 1 })).toBeFocused();
+  await expect(page.getByRole("button", { name: /^critical \(\d+\)$/ })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  for (const [plural, title] of [
+    ["mysqlbackups", "MySQL backups"],
+    ["mysqlrestores", "MySQL restores"],
+    ["kafkaclusters", "Kafka clusters"],
+    ["kafkatopics", "Kafka topics"],
+    ["kafkausers", "Kafka users"],
+  ] as const) {
+    const list = new ResourceListPage(page, plural, title);
+    await list.goto(DEMO_NAMESPACE);
+    await list.expectLive();
+    await expect(page).toHaveTitle(`${title} · Pilothouse`);
+    // The search box and the sortable headers are labelled controls.
+    await expect(list.search).toBeVisible();
+    expect(await seriousViolations(page), title).toEqual([]);
+  }
 });

@@ -3,6 +3,7 @@ import { alice, DEMO_NAMESPACE } from "./demo-users";
 import { deleteMySQLCluster } from "./kube-admin";
 import { ClusterDetailPage } from "./pages/cluster-detail-page";
 import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
 
 const name = `e2e-detail-${Date.now().toString(36)}`;
 const spec = { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } };
@@ -27,9 +28,10 @@ test("a missing cluster is a real 404, an invalid name the app's own not-found p
 
 test("a deleted cluster says so, and shows up again when re-created", async ({ page }) => {
   await signIn(page, alice);
-  const create = () =>
+  const create = async () =>
     page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
       data: { metadata: { name }, spec },
+      headers: await csrfHeaders(page.request),
     });
   expect((await create()).status()).toBe(201);
 

@@ -3,6 +3,7 @@ import { bob, DEMO_NAMESPACE } from "./demo-users";
 import { ClusterListPage } from "./pages/cluster-list-page";
 import { CreateClusterPage } from "./pages/create-cluster-page";
 import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
 
 test("a viewer sees the create button disabled with the reason, and the API refuses", async ({
   page,
@@ -19,6 +20,7 @@ test("a viewer sees the create button disabled with the reason, and the API refu
 
   // The same request the form would send, with bob's session cookie: Kubernetes says no.
   const response = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    headers: await csrfHeaders(page.request),
     data: {
       metadata: { name: "bob-was-here" },
       spec: { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } },

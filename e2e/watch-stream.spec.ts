@@ -4,6 +4,7 @@ import { deleteMySQLCluster } from "./kube-admin";
 import { eventId, readEventStream } from "./pages/event-stream";
 import { ClusterListPage } from "./pages/cluster-list-page";
 import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
 
 const name = `e2e-sse-${Date.now().toString(36)}`;
 const later = `e2e-later-${Date.now().toString(36)}`;
@@ -33,6 +34,7 @@ test("the watch stream: unbuffered SSE, resourceVersion ids, heartbeats, resume 
 
   // Something changes while nobody listens...
   const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    headers: await csrfHeaders(page.request),
     data: {
       metadata: { name },
       spec: { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } },
@@ -65,6 +67,7 @@ test("the list stays live past client-node's 30 s watch limit and shows a change
 
   // Created outside this page (the page's own cache knows nothing of it).
   const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    headers: await csrfHeaders(page.request),
     data: {
       metadata: { name: later },
       spec: { engine: "mariadb", version: "11.4", replicas: 1, storage: { size: "1Gi" } },

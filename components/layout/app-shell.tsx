@@ -7,7 +7,11 @@ import {
   MastheadContent,
   MastheadLogo,
   MastheadMain,
+  MastheadToggle,
   Page,
+  PageSidebar,
+  PageSidebarBody,
+  PageToggleButton,
   Toolbar,
   ToolbarContent,
   ToolbarGroup,
@@ -15,7 +19,8 @@ import {
 } from "@patternfly/react-core";
 import { signOut } from "next-auth/react";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
+import { ConsoleNav } from "./console-nav";
 
 /** What the masthead shows of the signed-in user (no token, no secret). */
 export interface ShellUser {
@@ -23,13 +28,19 @@ export interface ShellUser {
   email: string;
 }
 
-/** The page frame of every signed-in page: masthead with the product, the user and sign-out. */
+/**
+ * The page frame of every signed-in page: masthead with the product, the user and sign-out, and
+ * the navigation to every kind (a sidebar that collapses on narrow screens).
+ */
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   const masthead = (
     <Masthead>
       <MastheadMain>
+        <MastheadToggle>
+          <PageToggleButton isHamburgerButton aria-label="Navigation" />
+        </MastheadToggle>
         <MastheadBrand>
-          <MastheadLogo component={Link} href="/mysqlclusters">
+          <MastheadLogo component={Link} href="/">
             <strong>Pilothouse</strong>
           </MastheadLogo>
         </MastheadBrand>
@@ -57,5 +68,18 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
       </MastheadContent>
     </Masthead>
   );
-  return <Page masthead={masthead}>{children}</Page>;
+  const sidebar = (
+    <PageSidebar>
+      <PageSidebarBody>
+        <Suspense>
+          <ConsoleNav />
+        </Suspense>
+      </PageSidebarBody>
+    </PageSidebar>
+  );
+  return (
+    <Page masthead={masthead} sidebar={sidebar} isManagedSidebar>
+      {children}
+    </Page>
+  );
 }

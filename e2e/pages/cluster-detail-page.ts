@@ -8,7 +8,7 @@ export class ClusterDetailPage {
 
   constructor(private readonly page: Page) {
     this.liveStatus = page.getByTestId("live-status");
-    this.deleted = page.getByTestId("cluster-deleted");
+    this.deleted = page.getByTestId("resource-deleted");
     this.notFound = page.getByTestId("not-found");
   }
 

@@ -2,6 +2,7 @@ import "server-only";
 import {
   AuthenticationV1Api,
   AuthorizationV1Api,
+  CoreV1Api,
   CustomObjectsApi,
   HttpMethod,
   KubeConfig,
@@ -49,6 +50,8 @@ export interface UserKubeClients {
   customObjects: CustomObjectsApi;
   authorization: AuthorizationV1Api;
   authentication: AuthenticationV1Api;
+  /** Built-in core objects (pods, Events) as the user. */
+  core: CoreV1Api;
   /** For watches; loop over it (see `watch-loop.ts`), it gives up after 30 s without data. */
   watch: Watch;
 }
@@ -99,6 +102,7 @@ export class KubeClientFactory {
       customObjects: kc.makeApiClient(CustomObjectsApi),
       authorization: kc.makeApiClient(AuthorizationV1Api),
       authentication: kc.makeApiClient(AuthenticationV1Api),
+      core: kc.makeApiClient(CoreV1Api),
       watch: new Watch(kc),
     };
   }

@@ -1,0 +1,168 @@
+"use client";
+
+import {
+  Alert,
+  Label,
+  PageSection,
+  Spinner,
+  ToggleGroup,
+  ToggleGroupItem,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import Link from "next/link";
+import { useState } from "react";
+import { PageHeading } from "../layout/page-heading";
+import { LiveIndicator } from "../live/live-indicator";
+import { detailHref } from "../resources/model";
+import { NamespacePicker } from "../resources/namespace-picker";
+import { SEVERITIES, type DashboardAlert, type Severity } from "./derive";
+import { useNamespaceAlerts } from "./use-alerts";
+
+const SEVERITY_COLOR: Record<Severity, "red" | "orange" | "blue"> = {
+  critical: "red",
+  warning: "orange",
+  info: "blue",
+};
+
+const SOURCE_TEXT: Record<DashboardAlert["source"], string> = {
+  condition: "Condition",
+  event: "Warning Event",
+  alertmanager: "Alertmanager",
+};
+
+/** The alert's severity as a coloured label. */
+export function SeverityLabel({ severity }: { severity: Severity }) {
+  return (
+    <Label isCompact color={SEVERITY_COLOR[severity]}>
+      {severity}
+    </Label>
+  );
+}
+
+/** Where the sources of alerts could not be read, once per message. */
+export function SourceErrors({ errors }: { errors: readonly Error[] }) {
+  const messages = [...new Set(errors.map((e) => e.message))];
+  if (messages.length === 0) return null;
+  return (
+    <Alert
+      isInline
+      variant="warning"
+      title="Some sources could not be read"
+      data-testid="source-errors"
+    >
+      <ul>
+        {messages.map((m) => (
+          <li key={m}>{m}</li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+/** The object an alert is about, linked, or its cluster, or a dash. */
+function AlertTarget({ alert }: { alert: DashboardAlert }) {
+  if (alert.object) {
+    return (
+      <Link href={detailHref(alert.object.plural, alert.namespace, alert.object.name)}>
+        {alert.object.name}
+      </Link>
+    );
+  }
+  return <>{alert.cluster ?? "—"}</>;
+}
+
+/**
+ * The alerts of a namespace: derived from conditions and Warning Events, plus Alertmanager's
+ * when one is configured; filtered by severity.
+ */
+export function AlertsView({ namespace }: { namespace: string }) {
+  const { alerts, live, loading, errors, alertmanager } = useNamespaceAlerts(namespace);
+  const [shown, setShown] = useState<ReadonlySet<Severity>>(new Set(SEVERITIES));
+  const visible = alerts.filter((a) => shown.has(a.severity));
+  const toggle = (s: Severity) =>
+    setShown((current) => {
+      const next = new Set(current);
+      if (next.has(s)) next.delete(s);
+      else next.add(s);
+      return next;
+    });
+  return (
+    <>
+      <PageSection>
+        <PageHeading>Alerts</PageHeading>
+        <Toolbar>
+          <ToolbarContent>
+            <ToolbarItem>
+              <NamespacePicker namespace={namespace} path="/alerts" />
+            </ToolbarItem>
+            <ToolbarItem>
+              <LiveIndicator state={live} />
+            </ToolbarItem>
+            <ToolbarItem>
+              <ToggleGroup aria-label="Severity">
+                {SEVERITIES.map((s) => (
+                  <ToggleGroupItem
+                    key={s}
+                    text={`${s} (${alerts.filter((a) => a.severity === s).length})`}
+                    buttonId={`severity-${s}`}
+                    isSelected={shown.has(s)}
+                    onChange={() => toggle(s)}
+                  />
+                ))}
+              </ToggleGroup>
+            </ToolbarItem>
+          </ToolbarContent>
+        </Toolbar>
+        <p data-testid="alertmanager-status">
+          {alertmanager === undefined
+            ? ""
+            : alertmanager.configured
+              ? (alertmanager.error ?? "Alertmanager's alerts are included.")
+              : "No Alertmanager is configured: alerts come from the operator's conditions and Warning Events."}
+        </p>
+      </PageSection>
+      <PageSection>
+        <SourceErrors errors={errors} />
+        {loading && alerts.length === 0 ? (
+          <Spinner aria-label="Loading alerts" />
+        ) : visible.length === 0 ? (
+          <p data-testid="no-alerts">
+            No alerts{alerts.length > 0 ? " of the chosen severities" : ""}.
+          </p>
+        ) : (
+          <Table aria-label="Alerts" variant="compact">
+            <Thead>
+              <Tr>
+                <Th>Severity</Th>
+                <Th>Alert</Th>
+                <Th>Message</Th>
+                <Th>Object</Th>
+                <Th>Source</Th>
+                <Th>Since</Th>
+              </Tr>
+            </Thead>
+            <Tbody>
+              {visible.map((a) => (
+                <Tr key={a.id} data-testid="alert-row" data-severity={a.severity}>
+                  <Td dataLabel="Severity">
+                    <SeverityLabel severity={a.severity} />
+                  </Td>
+                  <Td dataLabel="Alert">{a.title}</Td>
+                  <Td dataLabel="Message">{a.message}</Td>
+                  <Td dataLabel="Object">
+                    <AlertTarget alert={a} />
+                  </Td>
+                  <Td dataLabel="Source">{SOURCE_TEXT[a.source]}</Td>
+                  <Td dataLabel="Since">{a.since ? new Date(a.since).toLocaleString() : "—"}</Td>
+                </Tr>
+              ))}
+            </Tbody>
+          </Table>
+        )}
+      </PageSection>
+    </>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * The alerts the dashboard shows, from three sources, in one shape: conditions the operator
+ * writes (Degraded, Ready=False, BackupHealthy=False, ReplicationHealthy=False, a Failed run),
+ * Warning Events about Pilothouse objects, and Alertmanager's alerts matched by labels. Pure, so
+ * the rules are tested without a browser.
+ */
+import type { EventSummary, ExternalAlert } from "@/lib/api/related";
+import { clusterNameOf, findCondition, isStopped, type Resource } from "../resources/model";
+
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface DashboardAlert {
+  /** Stable across renders, for React keys and de-duplication. */
+  id: string;
+  severity: Severity;
+  source: "condition" | "event" | "alertmanager";
+  title: string;
+  message: string;
+  namespace: string;
+  /** The object it is about, when known (plural and name). */
+  object?: { plural: string; name: string };
+  /** The cluster it is about (the object itself, or the cluster it belongs to). */
+  cluster?: string;
+  /** ISO 8601. */
+  since?: string;
+}
+
+/** Alertmanager severities Pilothouse knows; anything else counts as `warning`. */
+export function normalizeSeverity(value: string): Severity {
+  const v = value.toLowerCase();
+  if (v === "critical" || v === "error" || v === "page") return "critical";
+  if (v === "info" || v === "none" || v === "informational") return "info";
+  return "warning";
+}
+
+/** Condition rules: which state of which type is an alert, and how bad. */
+const CONDITION_RULES: { type: string; status: "True" | "False"; severity: Severity }[] = [
+  { type: "ReplicationHealthy", status: "False", severity: "critical" },
+  { type: "Degraded", status: "True", severity: "warning" },
+  { type: "Ready", status: "False", severity: "critical" },
+  { type: "BackupHealthy", status: "False", severity: "warning" },
+];
+
+/** Reasons of Ready=False that are wanted states, not problems. */
+const EXPECTED_NOT_READY = new Set(["Stopped", "Paused", "Stopping", "Deleting"]);
+
+/** Alerts of one object from its conditions and, for backup/restore runs, a Failed phase. */
+export function alertsFromObject(plural: string, object: Resource): DashboardAlert[] {
+  const namespace = object.metadata.namespace ?? "";
+  const name = object.metadata.name;
+  const cluster = object.kind.endsWith("Cluster") ? name : clusterNameOf(object);
+  const base = { namespace, object: { plural, name }, cluster };
+  const out: DashboardAlert[] = [];
+  for (const rule of CONDITION_RULES) {
+    const c = findCondition(object, rule.type);
+    if (!c || c.status !== rule.status) continue;
+    if (rule.type === "Ready" && (isStopped(object) || EXPECTED_NOT_READY.has(c.reason))) continue;
+    // A cluster merely starting up is not an alert (Progressing=True with Ready=False).
+    if (rule.type === "Ready" && findCondition(object, "Progressing")?.status === "True") continue;
+    out.push({
+      ...base,
+      id: `condition/${plural}/${namespace}/${name}/${c.type}`,
+      severity: plural.endsWith("clusters") ? rule.severity : "warning",
+      source: "condition",
+      title: `${object.kind} ${name}: ${c.type}=${c.status} (${c.reason})`,
+      message: c.message,
+      since: c.lastTransitionTime,
+    });
+  }
+  if (object.status?.phase === "Failed" && !plural.endsWith("clusters")) {
+    const error = object.status.error as { message?: unknown } | undefined;
+    out.push({
+      ...base,
+      id: `condition/${plural}/${namespace}/${name}/Failed`,
+      severity: "warning",
+      source: "condition",
+      title: `${object.kind} ${name} failed`,
+      message: typeof error?.message === "string" ? error.message : "",
+      since: typeof object.status.completedAt === "string" ? object.status.completedAt : undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * Alerts of Warning Events, attributed to the object (and through it to its cluster) when the
+ * object is among `objects` (keyed `Kind/name`).
+ */
+export function alertsFromEvents(
+  namespace: string,
+  events: readonly EventSummary[],
+  objects: ReadonlyMap<string, { plural: string; object: Resource }>,
+): DashboardAlert[] {
+  return events
+    .filter((e) => e.type === "Warning")
+    .map((e, index) => {
+      const found = objects.get(`${e.involvedKind}/${e.involvedName}`);
+      const cluster = found
+        ? found.object.kind.endsWith("Cluster")
+          ? found.object.metadata.name
+          : clusterNameOf(found.object)
+        : e.involvedKind.endsWith("Cluster")
+          ? e.involvedName
+          : undefined;
+      return {
+        id: `event/${namespace}/${e.involvedKind}/${e.involvedName}/${e.reason}/${index}`,
+        severity: "warning" as const,
+        source: "event" as const,
+        title: `${e.involvedKind} ${e.involvedName}: ${e.reason}${e.count > 1 ? ` (×${e.count})` : ""}`,
+        message: e.message,
+        namespace,
+        object: found ? { plural: found.plural, name: e.involvedName } : undefined,
+        cluster,
+        since: e.lastSeen,
+      };
+    });
+}
+
+/** Alertmanager's alerts in the dashboard's shape (matched to a cluster by the server). */
+export function alertsFromAlertmanager(alerts: readonly ExternalAlert[]): DashboardAlert[] {
+  return alerts.map((a, index) => ({
+    id: `alertmanager/${a.namespace}/${a.name}/${a.cluster ?? ""}/${index}`,
+    severity: normalizeSeverity(a.severity),
+    source: "alertmanager" as const,
+    title: a.cluster ? `${a.name} on ${a.cluster}` : a.name,
+    message: a.summary,
+    namespace: a.namespace,
+    cluster: a.cluster,
+    since: a.startsAt,
+  }));
+}
+
+/** Most severe first, then newest first. */
+export function sortAlerts(alerts: readonly DashboardAlert[]): DashboardAlert[] {
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  return [...alerts].sort(
+    (a, b) => rank(a.severity) - rank(b.severity) || (b.since ?? "").localeCompare(a.since ?? ""),
+  );
+}
+
+/** Alerts per cluster, keyed `namespace/cluster`. */
+export function countByCluster(alerts: readonly DashboardAlert[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of alerts) {
+    if (!a.cluster) continue;
+    const key = `${a.namespace}/${a.cluster}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

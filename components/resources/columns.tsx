@@ -1,0 +1,183 @@
+"use client";
+
+import { Label } from "@patternfly/react-core";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { SortableColumn } from "./list-query";
+import {
+  at,
+  clusterNameOf,
+  conditionColor,
+  detailHref,
+  findCondition,
+  formatAge,
+  phaseOf,
+  replicasText,
+  type Resource,
+} from "./model";
+
+/** One column of a list table. */
+export interface ResourceColumn extends SortableColumn<Resource> {
+  title: string;
+  /** The cell; `now` is the ticking clock for ages (`null` before mount). */
+  cell: (item: Resource, now: number | null) => ReactNode;
+  /** data-testid of the cell, for tests that read one column. */
+  testId?: string;
+}
+
+/** The Ready condition as a label: `True`, `False (reason)`, or `—` before the operator wrote it. */
+export function ReadyLabel({ object }: { object: Resource }) {
+  const ready = findCondition(object, "Ready");
+  if (!ready) return <span>—</span>;
+  const text = ready.status === "True" ? "True" : `${ready.status} (${ready.reason})`;
+  return (
+    <Label color={conditionColor("Ready", ready.status)} isCompact title={ready.message}>
+      {text}
+    </Label>
+  );
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+const created = (o: Resource) => {
+  const t = Date.parse(o.metadata.creationTimestamp ?? "");
+  return Number.isNaN(t) ? undefined : t;
+};
+
+const name = (plural: string): ResourceColumn => ({
+  id: "name",
+  title: "Name",
+  sortValue: (o) => o.metadata.name,
+  cell: (o) => (
+    <Link href={detailHref(plural, o.metadata.namespace ?? "", o.metadata.name)}>
+      {o.metadata.name}
+    </Link>
+  ),
+});
+const namespace: ResourceColumn = {
+  id: "namespace",
+  title: "Namespace",
+  sortValue: (o) => o.metadata.namespace,
+  cell: (o) => o.metadata.namespace ?? "",
+};
+const phase = (testId: string): ResourceColumn => ({
+  id: "phase",
+  title: "Phase",
+  testId,
+  sortValue: (o) => phaseOf(o),
+  cell: (o) => phaseOf(o),
+});
+const ready = (testId: string): ResourceColumn => ({
+  id: "ready",
+  title: "Ready",
+  testId,
+  sortValue: (o) => findCondition(o, "Ready")?.status,
+  cell: (o) => <ReadyLabel object={o} />,
+});
+const cluster = (plural: string): ResourceColumn => ({
+  id: "cluster",
+  title: "Cluster",
+  sortValue: (o) => clusterNameOf(o),
+  cell: (o) => {
+    const c = clusterNameOf(o);
+    return c ? <Link href={detailHref(plural, o.metadata.namespace ?? "", c)}>{c}</Link> : "—";
+  },
+});
+const age: ResourceColumn = {
+  id: "age",
+  title: "Age",
+  // Newest first when sorted descending: sort by creation time.
+  sortValue: (o) => (created(o) === undefined ? undefined : -(created(o) ?? 0)),
+  cell: (o, now) => (now === null ? "" : formatAge(o.metadata.creationTimestamp, now)),
+};
+const field = (id: string, title: string, path: string[]): ResourceColumn => ({
+  id,
+  title,
+  sortValue: (o) => {
+    const v = at(o, path);
+    return num(v) ?? str(v);
+  },
+  cell: (o) => {
+    const v = at(o, path);
+    return num(v)?.toString() ?? str(v) ?? "—";
+  },
+});
+
+/** The columns of each kind's list, in order. */
+export function columnsFor(plural: string): ResourceColumn[] {
+  switch (plural) {
+    case "mysqlclusters":
+      return [
+        name(plural),
+        namespace,
+        phase("cluster-phase"),
+        {
+          id: "replicas",
+          title: "Ready replicas",
+          testId: "cluster-replicas",
+          sortValue: (o) => num(at(o, ["status", "readyReplicas"])) ?? 0,
+          cell: (o) => replicasText(o) ?? "—",
+        },
+        ready("cluster-ready"),
+        field("engine", "Engine", ["spec", "engine"]),
+        age,
+      ];
+    case "kafkaclusters":
+      return [
+        name(plural),
+        namespace,
+        phase("cluster-phase"),
+        field("brokers", "Brokers online", ["status", "brokers"]),
+        ready("cluster-ready"),
+        age,
+      ];
+    case "mysqlbackups":
+      return [
+        name(plural),
+        namespace,
+        cluster("mysqlclusters"),
+        field("storage", "Storage", ["spec", "storageName"]),
+        phase("resource-phase"),
+        field("completed", "Completed", ["status", "completedAt"]),
+        age,
+      ];
+    case "mysqlrestores":
+      return [
+        name(plural),
+        namespace,
+        field("backup", "Backup", ["spec", "backupName"]),
+        cluster("mysqlclusters"),
+        phase("resource-phase"),
+        age,
+      ];
+    case "kafkatopics":
+      return [
+        name(plural),
+        namespace,
+        cluster("kafkaclusters"),
+        field("partitions", "Partitions", ["spec", "partitions"]),
+        phase("resource-phase"),
+        ready("resource-ready"),
+        age,
+      ];
+    case "kafkausers":
+      return [
+        name(plural),
+        namespace,
+        cluster("kafkaclusters"),
+        phase("resource-phase"),
+        ready("resource-ready"),
+        age,
+      ];
+    default:
+      return [name(plural), namespace, phase("resource-phase"), ready("resource-ready"), age];
+  }
+}
+
+/** The text a list's search looks in: name, phase, cluster and the Ready reason, lower case. */
+export function searchTextOf(o: Resource): string {
+  const readyCondition = findCondition(o, "Ready");
+  return [o.metadata.name, phaseOf(o), clusterNameOf(o) ?? "", readyCondition?.reason ?? ""]
+    .join(" ")
+    .toLowerCase();
+}

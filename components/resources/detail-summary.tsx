@@ -1,0 +1,146 @@
+"use client";
+
+import {
+  Alert,
+  CodeBlock,
+  CodeBlockCode,
+  DescriptionList,
+  DescriptionListDescription,
+  DescriptionListGroup,
+  DescriptionListTerm,
+  Title,
+} from "@patternfly/react-core";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { stringify } from "yaml";
+import { blockersOf } from "./blockers";
+import { ReadyLabel } from "./columns";
+import {
+  at,
+  clusterNameOf,
+  detailHref,
+  lastBackupOf,
+  phaseOf,
+  replicasText,
+  specApplied,
+  type Resource,
+} from "./model";
+
+/** A term/description list from pairs (pairs with an `undefined` value are left out). */
+function Fields({ label, items }: { label: string; items: [string, ReactNode | undefined][] }) {
+  return (
+    <DescriptionList aria-label={label} isHorizontal isCompact>
+      {items
+        .filter(([, value]) => value !== undefined)
+        .map(([term, value]) => (
+          <DescriptionListGroup key={term}>
+            <DescriptionListTerm>{term}</DescriptionListTerm>
+            <DescriptionListDescription>{value}</DescriptionListDescription>
+          </DescriptionListGroup>
+        ))}
+    </DescriptionList>
+  );
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+/** The cluster kind a child object's cluster is of. */
+const clusterPluralOf = (o: Resource) =>
+  o.kind.startsWith("Kafka") ? "kafkaclusters" : "mysqlclusters";
+
+/** The object's key facts: phase, readiness, cluster, generation applied or not. */
+export function StatusSummary({ object }: { object: Resource }) {
+  const { metadata, status } = object;
+  const cluster = object.kind.endsWith("Cluster") ? undefined : clusterNameOf(object);
+  const namespace = metadata.namespace ?? "";
+  const lastBackup = lastBackupOf(object);
+  return (
+    <Fields
+      label="Status"
+      items={[
+        [
+          "Phase",
+          <span key="p" data-testid="detail-phase">
+            {phaseOf(object)}
+          </span>,
+        ],
+        ["Ready", <ReadyLabel key="r" object={object} />],
+        [
+          "Cluster",
+          cluster ? (
+            <Link href={detailHref(clusterPluralOf(object), namespace, cluster)}>{cluster}</Link>
+          ) : undefined,
+        ],
+        ["Ready replicas", replicasText(object)],
+        ["Primary", str(at(status, ["primary"]))],
+        [
+          "Last successful backup",
+          object.kind === "MySQLCluster" ? (
+            lastBackup ? (
+              <span key="b" data-testid="detail-last-backup">
+                <Link href={detailHref("mysqlbackups", namespace, lastBackup.name)}>
+                  {lastBackup.name}
+                </Link>{" "}
+                at {new Date(lastBackup.completedAt).toLocaleString()}
+              </span>
+            ) : (
+              <span key="b" data-testid="detail-last-backup">
+                none recorded
+              </span>
+            )
+          ) : undefined,
+        ],
+        [
+          "Generation",
+          <span key="g" data-testid="detail-generation">
+            {specApplied(object)
+              ? `${metadata.generation ?? "—"} (applied)`
+              : `${metadata.generation ?? "—"} — spec not yet applied (observed ${status?.observedGeneration ?? "none"})`}
+          </span>,
+        ],
+      ]}
+    />
+  );
+}
+
+/** Why the object is stuck (deletion waiting for a finalizer, paused, failing conditions). */
+export function BlockersPanel({ object }: { object: Resource }) {
+  const blockers = blockersOf(object);
+  if (blockers.length === 0) return null;
+  return (
+    <Alert
+      isInline
+      variant="warning"
+      title="Needs attention"
+      data-testid="blockers"
+      style={{ marginBottom: "1rem" }}
+    >
+      <ul>
+        {blockers.map((b) => (
+          <li key={b.title} data-testid="blocker">
+            <strong>{b.title}</strong>
+            {b.detail ? ` — ${b.detail}` : ""}
+          </li>
+        ))}
+      </ul>
+    </Alert>
+  );
+}
+
+/** A part of the object (spec, status, metadata) as YAML, as `kubectl get -o yaml` shows it. */
+export function YamlBlock({ title, value }: { title: string; value: unknown }) {
+  return (
+    <section aria-label={title} style={{ marginTop: "1.5rem" }}>
+      <Title headingLevel="h2">{title}</Title>
+      {value === undefined ? (
+        <p>Not reported yet.</p>
+      ) : (
+        <CodeBlock>
+          <CodeBlockCode data-testid={`yaml-${title.toLowerCase()}`}>
+            {stringify(value, { indent: 2 })}
+          </CodeBlockCode>
+        </CodeBlock>
+      )}
+    </section>
+  );
+}

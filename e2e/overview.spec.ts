@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { alice, DEMO_NAMESPACE } from "./demo-users";
+import {
+  condition,
+  createObject,
+  deleteObject,
+  IDLE_SHARD,
+  patchStatus,
+  REFS,
+} from "./pages/admin-fixtures";
+import { OverviewPage } from "./pages/overview-page";
+import { signIn } from "./pages/sign-in-flow";
+
+const run = Date.now().toString(36);
+const mysql = `e2e-ov-m-${run}`;
+const kafka = `e2e-ov-k-${run}`;
+
+test.afterAll(async () => {
+  await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, mysql);
+  await deleteObject(REFS.kafkaclusters, DEMO_NAMESPACE, kafka);
+});
+
+test("overview: every cluster of both kinds with health, alerts count and last backup, live", async ({
+  page,
+}) => {
+  // Clusters of an idle operator shard: the test writes their status as the operator would.
+  await createObject(REFS.mysqlclusters, DEMO_NAMESPACE, {
+    apiVersion: "mysql.pilothouse.dev/v1alpha1",
+    kind: "MySQLCluster",
+    metadata: { name: mysql, labels: IDLE_SHARD },
+    spec: { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } },
+  });
+  await createObject(REFS.kafkaclusters, DEMO_NAMESPACE, {
+    apiVersion: "kafka.pilothouse.dev/v1alpha1",
+    kind: "KafkaCluster",
+    metadata: { name: kafka, labels: IDLE_SHARD },
+    spec: {
+      kraft: {
+        mode: "separate",
+        controllers: { replicas: 1, storage: { size: "1Gi" } },
+        brokers: { replicas: 1, storage: { size: "1Gi" } },
+      },
+    },
+  });
+  const completedAt = "2026-01-02T03:04:05Z";
+  await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, mysql, {
+    observedGeneration: 1,
+    phase: "Degraded",
+    conditions: [
+      condition("Ready", "True", "ServersReady"),
+      condition("Degraded", "True", "ReplicaLagging", `${mysql}-1 lags 300 s behind`),
+    ],
+    lastSuccessfulBackup: { name: `${mysql}-nightly`, completedAt },
+  });
+  await patchStatus(REFS.kafkaclusters, DEMO_NAMESPACE, kafka, {
+    observedGeneration: 1,
+    phase: "Ready",
+    conditions: [
+      condition("Ready", "True", "BrokersReady"),
+      condition("Degraded", "False", "AllInSync"),
+    ],
+  });
+
+  await signIn(page, alice, `/?namespace=${DEMO_NAMESPACE}`);
+  const overview = new OverviewPage(page);
+  await expect(page).toHaveTitle("Overview · Pilothouse");
+  await expect(overview.liveStatus).toHaveAttribute("data-status", "live");
+
+  await expect(overview.health("mysqlclusters", mysql)).toHaveText("Degraded");
+  await expect(overview.alerts("mysqlclusters", mysql)).toHaveText("1");
+  await expect(overview.lastBackup("mysqlclusters", mysql)).toContainText(`${mysql}-nightly`);
+  await expect(overview.health("kafkaclusters", kafka)).toHaveText("Healthy");
+  await expect(overview.alerts("kafkaclusters", kafka)).toHaveText("0");
+  await expect(overview.lastBackup("kafkaclusters", kafka)).toHaveText("—");
+
+  // The operator reports recovery: the overview follows without a reload.
+  await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, mysql, {
+    phase: "Ready",
+    conditions: [
+      condition("Ready", "True", "ServersReady"),
+      condition("Degraded", "False", "InSync"),
+    ],
+  });
+  await expect(overview.health("mysqlclusters", mysql)).toHaveText("Healthy");
+  await expect(overview.alerts("mysqlclusters", mysql)).toHaveText("0");
+
+  // A cluster without a recorded backup says so; names link to the detail pages.
+  await overview.row("kafkaclusters", kafka).getByRole("link", { name: kafka }).click();
+  await expect(page).toHaveURL(new RegExp(`/kafkaclusters/${DEMO_NAMESPACE}/${kafka}$`));
+  await expect(page.getByRole("heading", { name: kafka, level: 1 })).toBeVisible();
+});

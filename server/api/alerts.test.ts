@@ -1,0 +1,76 @@
+import { describe, expect, it, vi } from "vitest";
+import { alertmanagerUrl, fetchAlertmanagerAlerts, toExternalAlert } from "./alerts";
+
+describe("alertmanagerUrl", () => {
+  it("is undefined without the variable, trimmed with it, and refuses a non-URL", () => {
+    expect(alertmanagerUrl({})).toBeUndefined();
+    expect(alertmanagerUrl({ PILOTHOUSE_ALERTMANAGER_URL: "http://am:9093/" })).toBe(
+      "http://am:9093",
+    );
+    expect(() => alertmanagerUrl({ PILOTHOUSE_ALERTMANAGER_URL: "am:9093" })).toThrow(/http/);
+  });
+});
+
+describe("toExternalAlert", () => {
+  it("matches by the namespace label and names the cluster from its labels", () => {
+    const alert = toExternalAlert(
+      {
+        labels: {
+          alertname: "MySQLReplicationLag",
+          namespace: "demo",
+          mysqlcluster: "orders",
+          severity: "Critical",
+        },
+        annotations: { summary: "orders-2 lags 120 s" },
+        startsAt: "2026-01-01T00:00:00Z",
+        status: { state: "active" },
+      },
+      "demo",
+    );
+    expect(alert).toMatchObject({
+      name: "MySQLReplicationLag",
+      severity: "critical",
+      cluster: "orders",
+      summary: "orders-2 lags 120 s",
+    });
+    expect(toExternalAlert({ labels: { namespace: "other" } }, "demo")).toBeNull();
+    expect(
+      toExternalAlert({ labels: { namespace: "demo" }, status: { state: "suppressed" } }, "demo"),
+    ).toBeNull();
+  });
+});
+
+describe("fetchAlertmanagerAlerts", () => {
+  it("asks Alertmanager's v2 API for the namespace's active alerts", async () => {
+    const fake = vi.fn<typeof fetch>(() =>
+      Promise.resolve(
+        Response.json([
+          { labels: { alertname: "KafkaOfflinePartitions", namespace: "demo", cluster: "events" } },
+          { labels: { alertname: "Elsewhere", namespace: "prod" } },
+        ]),
+      ),
+    );
+    const alerts = await fetchAlertmanagerAlerts("http://am:9093", "demo", fake);
+    expect(alerts.map((a) => [a.name, a.cluster, a.severity])).toEqual([
+      ["KafkaOfflinePartitions", "events", "warning"],
+    ]);
+    const input = fake.mock.calls[0]?.[0];
+    const url = new URL(typeof input === "string" ? input : "http://missing/");
+    expect(url.pathname).toBe("/api/v2/alerts");
+    expect(url.searchParams.get("filter")).toBe('namespace="demo"');
+    expect(url.searchParams.get("silenced")).toBe("false");
+  });
+
+  it("fails with the status when Alertmanager answers an error, and on a foreign answer", async () => {
+    await expect(
+      fetchAlertmanagerAlerts("http://am:9093", "demo", () =>
+        Promise.resolve(new Response("no", { status: 503 })),
+      ),
+    ).rejects.toThrow(/503/);
+    await expect(
+      fetchAlertmanagerAlerts("http://am:9093", "demo", () =>
+        Promise.resolve(Response.json({ data: [] })),
+      ),
+    ).rejects.toThrow(/not an alert list/);
+  });
+});

@@ -1,0 +1,156 @@
+import "server-only";
+import { z } from "zod";
+import { KINDS } from "@/lib/api/kinds";
+import type { AlertsResponse, ExternalAlert } from "@/lib/api/related";
+import { Dns1123LabelSchema } from "@/lib/crds/common";
+import { kubeForUser } from "../kube/client";
+import { toKubeError } from "../kube/errors";
+import { moduleLogger } from "../log";
+import { errorResponse, toApiError } from "./errors";
+import { guardRequest } from "./guard";
+import { queryOf, validate } from "./request";
+import { byLastSeen, eventSummary } from "./related";
+
+/**
+ * `GET /api/v1/alerts?namespace=ns`: what the UI adds to the alerts it derives from conditions:
+ * the namespace's Warning Events about Pilothouse objects (read as the user), and, when
+ * `PILOTHOUSE_ALERTMANAGER_URL` is set, Alertmanager's active alerts whose `namespace` label is
+ * that namespace, matched to a cluster by their labels. Alertmanager is read with the dashboard's
+ * own network access, so its alerts are only returned once the user's Events read succeeded: a
+ * user who cannot see the namespace gets the apiserver's 403, not its alerts.
+ *
+ * @see https://github.com/prometheus/alertmanager/blob/main/api/v2/openapi.yaml
+ */
+
+const log = moduleLogger("api/alerts");
+
+/** How long to wait for Alertmanager, in milliseconds. */
+const ALERTMANAGER_TIMEOUT_MS = 5_000;
+
+/** Labels that name the cluster an alert is about, in order of preference. */
+export const CLUSTER_LABELS = [
+  "mysqlcluster",
+  "kafkacluster",
+  "cluster",
+  "pilothouse_cluster",
+  "name",
+] as const;
+
+const AlertmanagerEnvSchema = z.object({
+  PILOTHOUSE_ALERTMANAGER_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+});
+
+/** One alert of Alertmanager's `GET /api/v2/alerts` (the fields read). */
+const GettableAlertSchema = z.object({
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()).optional(),
+  startsAt: z.string().optional(),
+  status: z.object({ state: z.string() }).optional(),
+});
+const GettableAlertsSchema = z.array(GettableAlertSchema);
+type GettableAlert = z.infer<typeof GettableAlertSchema>;
+
+const QuerySchema = z.object({ namespace: Dns1123LabelSchema });
+
+/**
+ * The Alertmanager base URL from the environment, or `undefined` when none is configured.
+ *
+ * @throws Error when the variable is set but not an http(s) URL.
+ */
+export function alertmanagerUrl(env: Record<string, string | undefined>): string | undefined {
+  const parsed = AlertmanagerEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error("PILOTHOUSE_ALERTMANAGER_URL must be an http(s) URL", { cause: parsed.error });
+  }
+  return parsed.data.PILOTHOUSE_ALERTMANAGER_URL;
+}
+
+/**
+ * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace`.
+ * Severity is the `severity` label in lower case (`warning` when absent); the cluster is the
+ * first of {@link CLUSTER_LABELS} present.
+ */
+export function toExternalAlert(alert: GettableAlert, namespace: string): ExternalAlert | null {
+  const { labels } = alert;
+  if (labels.namespace !== namespace) return null;
+  if (alert.status && alert.status.state !== "active") return null;
+  const cluster = CLUSTER_LABELS.map((key) => labels[key]).find((v) => v !== undefined);
+  const annotations = alert.annotations ?? {};
+  return {
+    name: labels.alertname ?? "Alert",
+    severity: (labels.severity ?? "warning").toLowerCase(),
+    summary: annotations.summary ?? annotations.description ?? annotations.message ?? "",
+    namespace,
+    cluster,
+    startsAt: alert.startsAt,
+    labels,
+  };
+}
+
+/**
+ * Active, unsilenced alerts of one namespace from Alertmanager.
+ *
+ * @param baseUrl - Alertmanager's base URL, e.g. `http://alertmanager:9093`.
+ * @throws Error when Alertmanager cannot be reached, answers non-2xx, or answers something
+ *   that is not its alert list.
+ */
+export async function fetchAlertmanagerAlerts(
+  baseUrl: string,
+  namespace: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ExternalAlert[]> {
+  const query = new URLSearchParams({ active: "true", silenced: "false", inhibited: "false" });
+  query.append("filter", `namespace="${namespace}"`);
+  const response = await fetchImpl(`${baseUrl}/api/v2/alerts?${query.toString()}`, {
+    headers: { Accept: "application/json" },
+    signal: AbortSignal.timeout(ALERTMANAGER_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`Alertmanager answered ${response.status}`);
+  const parsed = GettableAlertsSchema.safeParse(await response.json());
+  if (!parsed.success) throw new Error("Alertmanager's answer is not an alert list");
+  return parsed.data
+    .map((alert) => toExternalAlert(alert, namespace))
+    .filter((alert): alert is ExternalAlert => alert !== null);
+}
+
+const PILOTHOUSE_KINDS = new Set<string>(KINDS.map((k) => k.kind));
+
+/** `GET /api/v1/alerts?namespace=ns` → 200 {@link AlertsResponse}. */
+export async function alertsHandler(request: Request): Promise<Response> {
+  const guard = await guardRequest(request, { mutating: false });
+  if (!guard.ok) return guard.response;
+  const query = validate(QuerySchema, queryOf(request), "Invalid query.");
+  if (!query.ok) return errorResponse(query.error);
+  const { namespace } = query.value;
+  try {
+    const kube = await kubeForUser(guard.user);
+    const events = await kube.core
+      .listNamespacedEvent({ namespace, fieldSelector: "type=Warning" })
+      .catch((err: unknown) => Promise.reject(toKubeError(err, { namespace })));
+    const warnings = events.items
+      .filter((e) => PILOTHOUSE_KINDS.has(e.involvedObject.kind ?? ""))
+      .map(eventSummary)
+      .sort(byLastSeen);
+    const body: AlertsResponse = {
+      alertmanager: { configured: false },
+      alerts: [],
+      warnings,
+    };
+    const url = alertmanagerUrl(process.env);
+    if (url) {
+      body.alertmanager.configured = true;
+      try {
+        body.alerts = await fetchAlertmanagerAlerts(url, namespace);
+      } catch (err) {
+        log.warn({ err }, "Alertmanager alerts could not be read");
+        body.alertmanager.error = `Alertmanager's alerts could not be read: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    return Response.json(body, { headers: { "Cache-Control": "no-store" } });
+  } catch (err) {
+    return errorResponse(toApiError(err));
+  }
+}
