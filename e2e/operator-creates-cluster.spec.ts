@@ -5,6 +5,7 @@ import { ClusterDetailPage } from "./pages/cluster-detail-page";
 import { ClusterListPage } from "./pages/cluster-list-page";
 import { CreateClusterPage } from "./pages/create-cluster-page";
 import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
 
 const name = `e2e-${Date.now().toString(36)}`;
 
@@ -44,10 +45,14 @@ test("an operator creates a cluster with the form and watches it become Ready, l
   await expect(form.fieldMessage("Replicas")).toContainText("must be at most 9");
   await expect(form.fieldMessage("Storage size")).toContainText("must be greater than zero");
 
-  // One POST however fast the button is clicked; then the new cluster's own page.
+  // One create however fast the button is clicked (after its server dry run); then the new
+  // cluster's own page.
   const posts: string[] = [];
   page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().includes("/mysqlclusters")) posts.push(r.url());
+    const url = new URL(r.url());
+    if (r.method() === "POST" && url.pathname.endsWith("/mysqlclusters") && !url.search) {
+      posts.push(r.url());
+    }
   });
   await form.fill({ name, replicas: "1", storageSize: "1Gi" });
   await form.createButton.dblclick();
@@ -78,12 +83,13 @@ test("an operator creates a cluster with the form and watches it become Ready, l
   await page.goto(`/mysqlclusters/new?namespace=${DEMO_NAMESPACE}`);
   await form.fill({ name, replicas: "1", storageSize: "1Gi" });
   await form.submit();
-  await expect(form.fieldMessage("Name")).toContainText("a cluster with this name exists");
+  await expect(form.fieldMessage("Name")).toContainText("a MySQL cluster with this name exists");
 });
 
 test("the API validates bodies itself and answers 422 with field paths", async ({ page }) => {
   await signIn(page, alice);
   const response = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    headers: await csrfHeaders(page.request),
     data: { metadata: { name: "x" }, spec: { replicas: 12, storage: { size: "1Gi" } } },
   });
   expect(response.status()).toBe(422);
@@ -96,6 +102,7 @@ test("the API refuses unknown fields, oversized and too deep bodies", async ({ p
   await signIn(page, alice);
   const path = `/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`;
   const unknown = await page.request.post(path, {
+    headers: await csrfHeaders(page.request),
     data: {
       metadata: { name: "x", uid: "u" },
       spec: { replica: 2, storage: { size: "1Gi", sizee: "2Gi" } },
@@ -109,13 +116,13 @@ test("the API refuses unknown fields, oversized and too deep bodies", async ({ p
   );
 
   const big = await page.request.post(path, {
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(await csrfHeaders(page.request)) },
     data: JSON.stringify({ pad: "x".repeat(200 * 1024) }),
   });
   expect(big.status()).toBe(413);
 
   const deep = await page.request.post(path, {
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(await csrfHeaders(page.request)) },
     data: "[".repeat(1000) + "]".repeat(1000),
   });
   expect(deep.status()).toBe(400);

@@ -35,16 +35,23 @@ export class CreateClusterPage {
     await this.page.goto(`/mysqlclusters/new?namespace=${namespace}`);
   }
 
-  /** A field by its accessible name (the label without the required marker). */
+  /**
+   * A field by its accessible name (the label without the required marker); the storage size is
+   * the "Size" field of the form's "Storage" section.
+   */
   field(label: FieldLabel): Locator {
+    if (label === "Storage size") {
+      return this.page
+        .getByRole("group", { name: "Storage", exact: true })
+        .getByRole("textbox", { name: "Size", exact: true });
+    }
     return this.page.getByRole(ROLES[label], { name: label, exact: true });
   }
 
   /** The error (or hint) shown under a field. */
   fieldMessage(label: FieldLabel): Locator {
-    return this.page
-      .locator(".pf-v6-c-form__group")
-      .filter({ has: this.field(label) })
+    return this.field(label)
+      .locator("xpath=ancestor::div[contains(@class, 'pf-v6-c-form__group')][1]")
       .locator(".pf-v6-c-helper-text__item.pf-m-error");
   }
 

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { kindByPlural, type KindInfo } from "@/lib/api/kinds";
+import { ApiRequestError } from "../api/fetch-json";
+import {
+  editableDocument,
+  kindLabel,
+  newDocument,
+  requestSchemaFor,
+  serverFieldErrors,
+  validateDocument,
+} from "./resource-document";
+
+const kind = (plural: string): KindInfo => {
+  const found = kindByPlural(plural);
+  if (!found) throw new Error(plural);
+  return found;
+};
+
+describe("newDocument", () => {
+  it("starts a MySQLCluster from the CRD's defaults and a storage size", () => {
+    const document = newDocument(kind("mysqlclusters"), "demo");
+    expect(document).toMatchObject({
+      apiVersion: "mysql.pilothouse.dev/v1alpha1",
+      kind: "MySQLCluster",
+      metadata: { name: "", namespace: "demo" },
+      spec: { engine: "mysql", replicas: 3, storage: { size: "10Gi" } },
+    });
+  });
+});
+
+describe("validateDocument", () => {
+  it("names each invalid field by its path, as the API would", () => {
+    const schema = requestSchemaFor(kind("mysqlclusters"), "create");
+    const document = newDocument(kind("mysqlclusters"), "demo");
+    const errors = validateDocument(schema, {
+      ...document,
+      metadata: { name: "Not_A_Name", namespace: "demo" },
+      spec: { ...(document.spec as object), replicas: 12, storage: { size: "0Gi" } },
+    });
+    expect(errors["metadata.name"]).toMatch(/must start with a lower case letter/);
+    expect(errors["spec.replicas"]).toBe("must be at most 9");
+    expect(errors["spec.storage.size"]).toMatch(/greater than zero/);
+  });
+
+  it("refuses unknown fields, as the API does, and keeps the resourceVersion of an update", () => {
+    const schema = requestSchemaFor(kind("kafkatopics"), "update");
+    const errors = validateDocument(schema, {
+      metadata: { name: "orders", namespace: "demo", resourceVersion: "7" },
+      spec: { clusterName: "events", partition: 3 },
+    });
+    expect(errors).toEqual({ "spec.partition": "unknown field" });
+  });
+});
+
+describe("editableDocument", () => {
+  it("keeps the spec, the user's metadata and the resourceVersion; drops status", () => {
+    expect(
+      editableDocument({
+        apiVersion: "kafka.pilothouse.dev/v1alpha1",
+        kind: "KafkaTopic",
+        metadata: {
+          name: "t",
+          namespace: "demo",
+          uid: "u",
+          resourceVersion: "42",
+          labels: { a: "b" },
+        },
+        spec: { clusterName: "c" },
+        status: { phase: "Ready" },
+      }),
+    ).toEqual({
+      apiVersion: "kafka.pilothouse.dev/v1alpha1",
+      kind: "KafkaTopic",
+      metadata: { name: "t", namespace: "demo", labels: { a: "b" }, resourceVersion: "42" },
+      spec: { clusterName: "c" },
+    });
+  });
+});
+
+describe("serverFieldErrors", () => {
+  it("puts the apiserver's causes on their fields, brackets normalised", () => {
+    const err = new ApiRequestError({
+      status: 422,
+      code: "Invalid",
+      message: 'MySQLCluster.mysql.pilothouse.dev "a" is invalid',
+      causes: [
+        { field: "spec.storage.size", message: "cannot change yet" },
+        { field: "spec.backup.storages[0].name", message: "Duplicate value" },
+        { message: "no field" },
+      ],
+    });
+    const errors = serverFieldErrors(err, "MySQL cluster");
+    expect(errors["spec.storage.size"]).toBe("cannot change yet");
+    expect(errors["spec.backup.storages.0.name"]).toBe("Duplicate value");
+    expect(errors[""]).toContain("no field");
+  });
+
+  it("says a taken name on the name field", () => {
+    const err = new ApiRequestError({ status: 409, code: "AlreadyExists", message: "exists" });
+    expect(serverFieldErrors(err, "Kafka topic")["metadata.name"]).toBe(
+      "a Kafka topic with this name exists",
+    );
+  });
+});
+
+describe("kindLabel", () => {
+  it("names kinds in words", () => {
+    expect(kindLabel({ kind: "MySQLCluster" })).toBe("MySQL cluster");
+    expect(kindLabel({ kind: "KafkaTopic" })).toBe("Kafka topic");
+  });
+});

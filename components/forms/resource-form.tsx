@@ -1,0 +1,292 @@
+"use client";
+
+import {
+  ActionGroup,
+  Alert,
+  Button,
+  Form,
+  PageSection,
+  ToggleGroup,
+  ToggleGroupItem,
+} from "@patternfly/react-core";
+import { useRouter } from "next/navigation";
+import { useMemo, useRef, useState } from "react";
+import type { KindInfo } from "@/lib/api/kinds";
+import { PageHeading } from "../layout/page-heading";
+import { parseYaml, toYaml } from "../yaml-editor/yaml-text";
+import { YamlEditor } from "../yaml-editor/yaml-editor";
+import { ResourceFormContext, type ResourceFormState } from "./form-context";
+import { isJsonObject, setAt, type FieldPath, type JsonObject } from "./object-path";
+import {
+  kindLabel,
+  requestSchemaFor,
+  serverFieldErrors,
+  validateDocument,
+  type FieldErrors,
+  type FormMode,
+} from "./resource-document";
+import { PropertyFields, SchemaField } from "./schema-field";
+import { isRequiredAt, specJsonSchema, type SchemaNode } from "./schema-node";
+import { sendResource, useKindPermission } from "./use-resource-api";
+
+const REASON_ID = "form-refused-reason";
+const NAME_NODE: SchemaNode = { type: "string" };
+const LABELS_NODE: SchemaNode = {
+  type: "object",
+  additionalProperties: { type: "string" },
+  description: "Labels of the object, e.g. team: payments.",
+};
+const ANNOTATIONS_NODE: SchemaNode = {
+  type: "object",
+  additionalProperties: { type: "string" },
+  description: "Annotations of the object.",
+};
+
+/** Props of {@link ResourceForm}. */
+export interface ResourceFormProps {
+  kind: KindInfo;
+  mode: FormMode;
+  /** The document to start from: a new object's defaults, or the editable part of one. */
+  initial: JsonObject;
+}
+
+/**
+ * The create or edit form of any kind, generated from its CRD schema: every spec field with its
+ * default, description and required mark; a Form | YAML toggle over one document, so switching
+ * loses nothing; validation in the browser with the kind's zod schema, then a server dry run
+ * (`?dryRun=All`: admission and the CRD's CEL rules) and only then the real call, each refusal's
+ * field causes shown on their fields.
+ */
+export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
+  const router = useRouter();
+  const label = kindLabel(kind);
+  const spec = useMemo(() => specJsonSchema(kind.specSchema), [kind]);
+  const requestSchema = useMemo(() => requestSchemaFor(kind, mode), [kind, mode]);
+  const [document, setDocument] = useState<JsonObject>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [validated, setValidated] = useState(false);
+  const [view, setView] = useState<"form" | "yaml">("form");
+  const [yamlText, setYamlText] = useState("");
+  const [yamlProblem, setYamlProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  // Set synchronously, so a double click cannot send a second request before React re-renders.
+  const inFlight = useRef(false);
+
+  const metadata = isJsonObject(document.metadata) ? document.metadata : {};
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "";
+  const permission = useKindPermission(kind, namespace, mode === "create" ? "create" : "update");
+  const locked = busy || done;
+
+  const keepEmpty = (path: FieldPath) =>
+    path.length <= 1 || (path[0] === "spec" && isRequiredAt(spec, path.slice(1)));
+  const update = (next: JsonObject) => {
+    setDocument(next);
+    if (validated) setErrors(validateDocument(requestSchema, next));
+  };
+  const state: ResourceFormState = {
+    document,
+    errors,
+    setValue: (path, value) => update(setAt(document, path, value, keepEmpty)),
+    readOnly: (path) =>
+      mode === "update" &&
+      path[0] === "metadata" &&
+      (path[1] === "name" || path[1] === "namespace"),
+  };
+
+  const showYaml = () => {
+    setYamlText(toYaml(document));
+    setYamlProblem(null);
+    setView("yaml");
+  };
+  const editYaml = (text: string) => {
+    setYamlText(text);
+    const parsed = parseYaml(text);
+    if (!parsed.ok) {
+      setYamlProblem(parsed.line ? `line ${parsed.line}: ${parsed.message}` : parsed.message);
+      return;
+    }
+    setYamlProblem(null);
+    update(parsed.value);
+  };
+
+  const submit = async () => {
+    const problems = validateDocument(requestSchema, document);
+    setValidated(true);
+    setErrors(problems);
+    if (Object.keys(problems).length > 0 || yamlProblem) return;
+    setBusy(true);
+    try {
+      await sendResource(kind, mode, document, true);
+      const saved = await sendResource(kind, mode, document, false);
+      setDone(true);
+      const ns = saved.metadata.namespace ?? namespace;
+      router.push(
+        `/${kind.plural}/${encodeURIComponent(ns)}/${encodeURIComponent(saved.metadata.name)}`,
+      );
+    } catch (err) {
+      setErrors(serverFieldErrors(err, label));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unplaced = Object.entries(errors).filter(
+    ([field]) => field !== "" && (view === "yaml" || !isShownField(spec, field)),
+  );
+  const summary = errors[""] ?? (unplaced.length > 0 ? "Some fields are not valid." : undefined);
+  const verb = mode === "create" ? "create" : "update";
+
+  return (
+    <PageSection>
+      <PageHeading>
+        {mode === "create"
+          ? `Create ${label}`
+          : `Edit ${label} ${typeof metadata.name === "string" ? metadata.name : ""}`}
+      </PageHeading>
+      <ResourceFormContext.Provider value={state}>
+        <Form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (inFlight.current || !permission.allowed) return;
+            inFlight.current = true;
+            void submit().finally(() => {
+              inFlight.current = false;
+            });
+          }}
+          noValidate
+          style={{ maxWidth: view === "yaml" ? "60rem" : "44rem" }}
+          aria-describedby={permission.allowed ? undefined : REASON_ID}
+        >
+          {permission.allowed ? null : (
+            <Alert
+              isInline
+              variant={permission.pending ? "info" : "warning"}
+              title={
+                permission.pending
+                  ? "Checking your permissions…"
+                  : `You may not ${verb} ${label}s here`
+              }
+              data-testid={mode === "create" ? "create-refused" : "edit-refused"}
+            >
+              <span id={REASON_ID}>{permission.reason}</span>
+            </Alert>
+          )}
+          {summary ? (
+            <Alert
+              isInline
+              variant="danger"
+              title={mode === "create" ? "Not created" : "Not saved"}
+              data-testid="form-error"
+            >
+              <p>{summary}</p>
+              {unplaced.length > 0 ? (
+                <ul data-testid="form-error-fields">
+                  {unplaced.map(([field, message]) => (
+                    <li key={field}>
+                      <code>{field}</code>: {message}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </Alert>
+          ) : null}
+          <ToggleGroup aria-label="View">
+            <ToggleGroupItem
+              text="Form"
+              buttonId="view-form"
+              isSelected={view === "form"}
+              isDisabled={view === "yaml" && yamlProblem !== null}
+              onChange={() => setView("form")}
+            />
+            <ToggleGroupItem
+              text="YAML"
+              buttonId="view-yaml"
+              isSelected={view === "yaml"}
+              onChange={() => (view === "yaml" ? undefined : showYaml())}
+            />
+          </ToggleGroup>
+          {view === "yaml" ? (
+            <>
+              {yamlProblem ? (
+                <Alert
+                  isInline
+                  variant="warning"
+                  title="The YAML is not valid"
+                  data-testid="yaml-problem"
+                >
+                  {yamlProblem}. Fix it to switch back to the form or to {verb}.
+                </Alert>
+              ) : null}
+              <fieldset disabled={!permission.allowed || locked} style={{ display: "contents" }}>
+                <YamlEditor
+                  value={yamlText}
+                  onChange={editYaml}
+                  ariaLabel={`YAML of the ${label}`}
+                  readOnly={!permission.allowed || locked}
+                />
+              </fieldset>
+            </>
+          ) : (
+            <>
+              <SchemaField
+                path={["metadata", "namespace"]}
+                node={NAME_NODE}
+                label="Namespace"
+                required
+              />
+              <fieldset disabled={!permission.allowed || locked} style={{ display: "contents" }}>
+                <SchemaField path={["metadata", "name"]} node={NAME_NODE} label="Name" required />
+                <PropertyFields path={["spec"]} node={spec} />
+                <SchemaField
+                  path={["metadata", "labels"]}
+                  node={LABELS_NODE}
+                  label="Labels"
+                  required={false}
+                />
+                <SchemaField
+                  path={["metadata", "annotations"]}
+                  node={ANNOTATIONS_NODE}
+                  label="Annotations"
+                  required={false}
+                />
+              </fieldset>
+            </>
+          )}
+          <ActionGroup>
+            <Button
+              type="submit"
+              isLoading={locked}
+              isDisabled={locked || !permission.allowed || yamlProblem !== null}
+            >
+              {mode === "create" ? "Create" : "Save"}
+            </Button>
+            <Button
+              variant="link"
+              onClick={() =>
+                router.push(`/${kind.plural}?namespace=${encodeURIComponent(namespace)}`)
+              }
+            >
+              Cancel
+            </Button>
+          </ActionGroup>
+        </Form>
+      </ResourceFormContext.Provider>
+    </PageSection>
+  );
+}
+
+/** Whether the form view shows a field for a dotted path (else its error goes in the summary). */
+function isShownField(spec: SchemaNode, field: string): boolean {
+  if (/^metadata\.(name|namespace|labels|annotations)(\.|$)/.test(field)) return true;
+  if (!field.startsWith("spec.")) return false;
+  let node: SchemaNode | undefined = spec;
+  for (const segment of field.slice("spec.".length).split(".")) {
+    if (!node) return false;
+    if (node.properties) node = node.properties[segment];
+    else if (node.items && /^\d+$/.test(segment)) node = node.items;
+    else if (isJsonObject(node.additionalProperties)) node = node.additionalProperties;
+    else return false;
+  }
+  return node !== undefined;
+}

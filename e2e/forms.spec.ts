@@ -1,0 +1,212 @@
+import { expect, test, type Page, type Request } from "@playwright/test";
+import { alice, DEMO_NAMESPACE } from "./demo-users";
+import { deleteMySQLCluster } from "./kube-admin";
+import { ResourceFormPage } from "./pages/resource-form-page";
+import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
+
+const suffix = Date.now().toString(36);
+const clusterName = `forms-${suffix}`;
+const topicName = `forms-topic-${suffix}`;
+
+test.afterAll(async ({ browser }) => {
+  await deleteMySQLCluster(DEMO_NAMESPACE, clusterName);
+  // The topic through the API as alice (kube-admin only knows MySQLClusters).
+  const page = await browser.newPage();
+  await signIn(page, alice, `/kafkatopics/new?namespace=${DEMO_NAMESPACE}`);
+  await page.request.delete(`/api/v1/namespaces/${DEMO_NAMESPACE}/kafkatopics/${topicName}`, {
+    headers: await csrfHeaders(page.request),
+  });
+  await page.close();
+});
+
+/** The stored object, read through the dashboard's API as the signed-in user. */
+async function stored(page: Page, plural: string, name: string) {
+  const response = await page.request.get(`/api/v1/namespaces/${DEMO_NAMESPACE}/${plural}/${name}`);
+  expect(response.status()).toBe(200);
+  return (await response.json()) as {
+    metadata: { resourceVersion: string; labels?: Record<string, string> };
+    spec: Record<string, unknown>;
+  };
+}
+
+/** Create and update calls of `plural`, split into dry runs and real writes. */
+function recordWrites(page: Page, plural: string) {
+  const writes = { dryRuns: [] as Request[], real: [] as Request[] };
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (!["POST", "PUT"].includes(request.method()) || !url.pathname.includes(`/${plural}`)) {
+      return;
+    }
+    if (url.pathname.includes("/actions/")) return;
+    (url.searchParams.get("dryRun") === "All" ? writes.dryRuns : writes.real).push(request);
+  });
+  return writes;
+}
+
+test("a Kafka topic is created with the generated form, then edited with its resourceVersion; a shrink is refused by the server's dry run on its field", async ({
+  page,
+}) => {
+  await signIn(page, alice, `/kafkatopics/new?namespace=${DEMO_NAMESPACE}`);
+  const form = new ResourceFormPage(page);
+  const writes = recordWrites(page, "kafkatopics");
+
+  // Defaults from the CRD schema, required marks, descriptions as helper text.
+  await expect(form.field("Partitions", "spinbutton")).toHaveValue("1");
+  await expect(form.field("Replication factor", "spinbutton")).toHaveValue("1");
+  await expect(form.field("Cluster name")).toHaveAttribute("aria-required", "true");
+  await expect(page.getByText("Number of partitions; can grow, never shrink.")).toBeVisible();
+
+  await form.field("Name").fill(topicName);
+  await form.field("Cluster name").fill("events");
+  await form.field("Partitions", "spinbutton").fill("3");
+  // A map field: a key and value row.
+  await page.getByRole("button", { name: "Add to configs" }).click();
+  await form.field("Configs key 1").fill("retention.ms");
+  await form.field("Configs value 1").fill("604800000");
+  await form.submitButton.click();
+
+  await expect(page).toHaveURL(new RegExp(`/kafkatopics/${DEMO_NAMESPACE}/${topicName}$`));
+  expect(writes.dryRuns).toHaveLength(1);
+  expect(writes.real).toHaveLength(1);
+  const created = await stored(page, "kafkatopics", topicName);
+  expect(created.spec).toMatchObject({
+    clusterName: "events",
+    partitions: 3,
+    replicationFactor: 1,
+    configs: { "retention.ms": "604800000" },
+  });
+
+  // Edit: the form starts from the stored object.
+  await form.gotoEdit("kafkatopics", DEMO_NAMESPACE, topicName);
+  await expect(form.field("Partitions", "spinbutton")).toHaveValue("3");
+  await expect(form.field("Name")).toHaveAttribute("readonly", "");
+  await expect(form.field("Configs value 1")).toHaveValue("604800000");
+
+  // Kafka cannot remove partitions: the CRD's CEL transition rule refuses it in the dry run,
+  // on the field, and nothing is written.
+  await form.field("Partitions", "spinbutton").fill("1");
+  await form.submitButton.click();
+  await expect(form.fieldError(form.field("Partitions", "spinbutton"))).toContainText(
+    "partitions can only grow",
+  );
+  expect(writes.real).toHaveLength(1);
+  expect((await stored(page, "kafkatopics", topicName)).spec.partitions).toBe(3);
+
+  // Growing is allowed: a PUT with the resourceVersion the form was opened on.
+  await form.field("Partitions", "spinbutton").fill("5");
+  await form.submitButton.click();
+  await expect(page).toHaveURL(new RegExp(`/kafkatopics/${DEMO_NAMESPACE}/${topicName}$`));
+  const put = writes.real.at(-1);
+  expect(put?.method()).toBe("PUT");
+  expect(put?.postDataJSON()).toMatchObject({
+    metadata: { name: topicName, resourceVersion: created.metadata.resourceVersion },
+    spec: { partitions: 5 },
+  });
+  expect((await stored(page, "kafkatopics", topicName)).spec.partitions).toBe(5);
+
+  // A stale form: someone changes the topic after the form was opened; the save is refused
+  // (409 on the old resourceVersion) with a way forward, and their change is not overwritten.
+  await form.gotoEdit("kafkatopics", DEMO_NAMESPACE, topicName);
+  await expect(form.field("Partitions", "spinbutton")).toHaveValue("5");
+  const current = await stored(page, "kafkatopics", topicName);
+  const concurrent = await page.request.put(
+    `/api/v1/namespaces/${DEMO_NAMESPACE}/kafkatopics/${topicName}`,
+    {
+      headers: await csrfHeaders(page.request),
+      data: {
+        metadata: {
+          name: topicName,
+          resourceVersion: current.metadata.resourceVersion,
+          labels: { changed: "elsewhere" },
+        },
+        spec: current.spec,
+      },
+    },
+  );
+  expect(concurrent.status()).toBe(200);
+  await form.field("Partitions", "spinbutton").fill("6");
+  await form.submitButton.click();
+  await expect(form.error).toContainText("someone changed this Kafka topic");
+  const after = await stored(page, "kafkatopics", topicName);
+  expect(after.spec.partitions).toBe(5);
+  expect(after.metadata.labels).toMatchObject({ changed: "elsewhere" });
+});
+
+test("a MySQL cluster's YAML edited in Monaco round-trips to the form; changing its storage size is refused on the field", async ({
+  page,
+}) => {
+  const monacoFromCdn: string[] = [];
+  page.on("request", (request) => {
+    if (/cdn\.jsdelivr|unpkg\.com|cdnjs/.test(request.url())) monacoFromCdn.push(request.url());
+  });
+  // Monaco's worker is bundled and served by the app: the CSP must not refuse it.
+  const refusals: string[] = [];
+  page.on("console", (message) => {
+    const text = message.text();
+    if (/Content Security Policy|Could not create web worker/i.test(text)) refusals.push(text);
+  });
+  await signIn(page, alice, `/mysqlclusters/new?namespace=${DEMO_NAMESPACE}`);
+  const form = new ResourceFormPage(page);
+  await form.field("Name").fill(clusterName);
+
+  // Form → YAML: the document as the form holds it, defaults included.
+  await form.show("YAML");
+  await expect(form.yamlLines).toContainText(`name: ${clusterName}`);
+  await expect(form.yamlLines).toContainText("replicas: 3");
+
+  // A broken document keeps the user in the YAML view and says where.
+  await form.replaceYaml("spec: [\n");
+  await expect(form.yamlProblem).toContainText("line");
+  await expect(page.getByRole("button", { name: "Form", exact: true })).toBeDisabled();
+
+  // YAML → form: every edited field shows in the form.
+  await form.replaceYaml(
+    [
+      "apiVersion: mysql.pilothouse.dev/v1alpha1",
+      "kind: MySQLCluster",
+      "metadata:",
+      `  name: ${clusterName}`,
+      `  namespace: ${DEMO_NAMESPACE}`,
+      "  labels:",
+      "    team: payments",
+      "spec:",
+      "  engine: mysql",
+      "  replicas: 1",
+      "  deletionPolicy: Delete",
+      "  storage:",
+      "    size: 1Gi",
+      "",
+    ].join("\n"),
+  );
+  await expect(form.yamlProblem).toHaveCount(0);
+  // Monaco's editor worker runs, from the app's own bundle (same origin, under the CSP).
+  await expect
+    .poll(() => page.workers().map((worker) => new URL(worker.url()).origin))
+    .toContain(new URL(page.url()).origin);
+  await form.show("Form");
+  await expect(form.field("Replicas", "spinbutton")).toHaveValue("1");
+  await expect(form.field("Size", "textbox", "Storage")).toHaveValue("1Gi");
+  await expect(form.field("Deletion policy", "combobox")).toHaveValue("Delete");
+  await expect(form.field("Labels key 1")).toHaveValue("team");
+  await expect(form.field("Labels value 1")).toHaveValue("payments");
+
+  await form.submitButton.click();
+  await expect(page).toHaveURL(new RegExp(`/mysqlclusters/${DEMO_NAMESPACE}/${clusterName}$`));
+  const created = await stored(page, "mysqlclusters", clusterName);
+  expect(created.spec).toMatchObject({ replicas: 1, deletionPolicy: "Delete" });
+  expect(created.metadata.labels).toMatchObject({ team: "payments" });
+
+  // The volume size cannot change yet: the apiserver's dry run says so on the field.
+  const writes = recordWrites(page, "mysqlclusters");
+  await form.gotoEdit("mysqlclusters", DEMO_NAMESPACE, clusterName);
+  const size = form.field("Size", "textbox", "Storage");
+  await expect(size).toHaveValue("1Gi");
+  await size.fill("2Gi");
+  await form.submitButton.click();
+  await expect(form.fieldError(size)).toContainText("cannot change yet");
+  expect(writes.dryRuns).toHaveLength(1);
+  expect(writes.real).toHaveLength(0);
+  expect(monacoFromCdn).toEqual([]);
+  expect(refusals).toEqual([]);
+});
