@@ -1,8 +1,9 @@
 /**
  * The real services the backup integration tests run against: MariaDB instance 1 and the S3 server
  * (VersityGW) of the local platform, started with the project's scripts for the profile in
- * `PILOTHOUSE_PROFILE` (`dev` by default, `test` under `./pilothouse test`), plus helpers to fill
- * a database with data that does not compress away and to compare it by `CHECKSUM TABLE`.
+ * `PILOTHOUSE_PROFILE` (`dev` by default, `test` under `./pilothouse test`, any other with its
+ * `PILOTHOUSE_PORT_OFFSET`), plus helpers to fill a database with data that does not compress
+ * away and to compare it by `CHECKSUM TABLE`.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -52,9 +53,28 @@ export interface BackupPlatform {
   s3: Omit<BackupStorage, "bucket">;
 }
 
+/**
+ * The profile's port offset, as platform/scripts/common.sh computes it: PILOTHOUSE_PORT_OFFSET
+ * when set (any profile), else 0 for `dev` and 100 for `test`.
+ *
+ * @throws Error when PILOTHOUSE_PORT_OFFSET is not a whole number, or is missing for a profile
+ *   other than `dev` and `test` (common.sh refuses those too).
+ */
+export function platformPortOffset(): number {
+  const profile = process.env.PILOTHOUSE_PROFILE ?? "dev";
+  const raw = process.env.PILOTHOUSE_PORT_OFFSET;
+  if (raw === undefined || raw === "") {
+    if (profile === "dev") return 0;
+    if (profile === "test") return 100;
+    throw new Error(`profile '${profile}' needs PILOTHOUSE_PORT_OFFSET (dev uses 0, test 100)`);
+  }
+  if (!/^\d+$/.test(raw)) throw new Error(`PILOTHOUSE_PORT_OFFSET=${raw} is not a whole number`);
+  return Number(raw);
+}
+
 /** MariaDB instance 1's port: 13306 plus the profile's offset (platform/scripts/common.sh). */
 function mariadbPort(): number {
-  return 13306 + (process.env.PILOTHOUSE_PROFILE === "test" ? 100 : 0);
+  return 13306 + platformPortOffset();
 }
 
 /** Whether instance 1 already answers with the profile's root password. */

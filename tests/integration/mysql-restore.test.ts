@@ -39,6 +39,7 @@ import {
   platformKubeconfigs,
 } from "./support/kube-admin";
 import { OperatorProcess } from "./support/operator-process";
+import { holdRestoreWithWritesStopped } from "./support/restore-hold";
 import { clusterReady, clusterSpec, restoreObjects } from "./support/restore-objects";
 import {
   readOnlyOf,
@@ -215,6 +216,24 @@ describe("MySQLRestore controller", () => {
     );
     expect(await applyBackup(0)).toBe(backup.status?.sizeBytes);
     await objects.unpause("mysqlrestores", "into-orders");
+    // While the restore holds the cluster, the cluster controller (probing every second) must
+    // keep the primary read-only, and say why.
+    const held = await holdRestoreWithWritesStopped(objects, {
+      name: "into-orders",
+      clusterName: "orders",
+      server: platform.servers[0],
+      holdMs: 4_000,
+      check: alive,
+    });
+    expect(held.spanMs).toBeGreaterThanOrEqual(3_500);
+    expect(held.readOnly.length).toBeGreaterThan(10);
+    expect(held.readOnly).toEqual(held.readOnly.map(() => 1));
+    expect(held.cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION]).toBe("into-orders");
+    const replication = held.cluster.status?.conditions?.find(
+      (c) => c.type === "ReplicationHealthy",
+    );
+    expect(replication).toMatchObject({ status: "False", reason: "RestoreInProgress" });
+    expect(replication?.message).toMatch(/MySQLRestore into-orders/);
     const restore = await objects.finished("into-orders");
 
     expect(restore.status).toMatchObject({

@@ -1,6 +1,7 @@
 import "server-only";
 import { ConditionType } from "@/lib/crds/common";
 import { ReplicationConditionType, type MySQLInstanceStatus } from "@/lib/crds/mysql-replication";
+import { RESTORE_IN_PROGRESS_ANNOTATION } from "@/lib/crds/mysql-restore";
 import type { ProbeResult } from "@/server/mysql";
 import type { ConditionInput } from "../runtime/conditions";
 import type { ReplicationView } from "./replication-status";
@@ -13,6 +14,7 @@ export const REPLICATION_REASON = {
   TopologyConflict: "TopologyConflict",
   PrimaryUnreachable: "PrimaryUnreachable",
   PrimaryReadOnly: "PrimaryReadOnly",
+  RestoreInProgress: "RestoreInProgress",
   ErrantTransactions: "ErrantTransactions",
   ReplicaUnreachable: "ReplicaUnreachable",
   ReplicationBroken: "ReplicationBroken",
@@ -41,7 +43,9 @@ function replicationVerdict(
       `primary ${view.primary} is unreachable${error}`,
     );
   }
-  if (primary.role !== "primary" || primary.readOnly) {
+  // Read-only on purpose: a restore holds the cluster. Other faults below still come first.
+  const heldBy = primary.role === "primary" && primary.readOnly ? view.writesHeldBy : undefined;
+  if (heldBy === undefined && (primary.role !== "primary" || primary.readOnly)) {
     return broken(
       REPLICATION_REASON.PrimaryReadOnly,
       `primary ${view.primary} does not accept writes`,
@@ -68,6 +72,12 @@ function replicationVerdict(
       .join("; ");
     return broken(REPLICATION_REASON.ReplicationBroken, list);
   }
+  if (heldBy !== undefined) {
+    return broken(
+      REPLICATION_REASON.RestoreInProgress,
+      `primary ${view.primary} is read-only while MySQLRestore ${heldBy} restores into the cluster (${RESTORE_IN_PROGRESS_ANNOTATION}); it takes writes again when the restore ends`,
+    );
+  }
   if (others.length === 0) {
     return {
       healthy: true,
@@ -92,7 +102,10 @@ export function semiSyncFellBack(primary: ProbeResult | undefined, probes: reado
 /**
  * The `ReplicationHealthy` and `Degraded` conditions of a running cluster. Degraded is True
  * whenever replication is not healthy, and also when the primary's semi-synchronous replication
- * fell back to asynchronous (a failover could then lose acknowledged writes).
+ * fell back to asynchronous (a failover could then lose acknowledged writes). A primary kept
+ * read-only for a restore (`view.writesHeldBy`) is not healthy either: reason
+ * `RestoreInProgress`, naming the restore, unless another fault (errant transactions, an
+ * unreachable or broken replica) must be reported first.
  */
 export function replicationConditions(
   view: ReplicationView,

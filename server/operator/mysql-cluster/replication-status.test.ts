@@ -210,4 +210,38 @@ describe("status from probes", () => {
       reason: "ReplicaUnreachable",
     });
   });
+
+  it("a primary kept read-only by a restore: ReplicationHealthy False with RestoreInProgress, naming it", () => {
+    const probes = [
+      primaryProbe(0, { readOnly: true, semiSyncSource: semiSync }),
+      replicaProbe(1, 0),
+      replicaProbe(2, 0),
+    ];
+    const status = statusOf(view(probes, { writesHeldBy: "into-orders" }), statusOf(healthy));
+    expect(condition(status, "ReplicationHealthy")).toMatchObject({
+      status: "False",
+      reason: "RestoreInProgress",
+      message:
+        "primary orders-0 is read-only while MySQLRestore into-orders restores into the cluster (pilothouse.dev/restore-in-progress); it takes writes again when the restore ends",
+    });
+    expect(condition(status, "Degraded")).toMatchObject({
+      status: "True",
+      reason: "RestoreInProgress",
+    });
+    expect(condition(status, "Ready")?.status).toBe("False");
+    // Without the hold, the same servers are a read-only primary, not a restore.
+    expect(condition(statusOf(view(probes)), "ReplicationHealthy")?.reason).toBe("PrimaryReadOnly");
+    // Once the restore has opened the primary again, the hold alone is no fault.
+    const opened = statusOf(view(healthy.probes.slice(), { writesHeldBy: "into-orders" }));
+    expect(condition(opened, "ReplicationHealthy")).toMatchObject({
+      status: "True",
+      reason: "Replicating",
+    });
+  });
+
+  it("a restore does not hide a broken replica behind RestoreInProgress", () => {
+    const probes = [primaryProbe(0, { readOnly: true }), replicaProbe(1, 0), downProbe(2)];
+    const status = statusOf(view(probes, { writesHeldBy: "into-orders" }));
+    expect(condition(status, "ReplicationHealthy")?.reason).toBe("ReplicaUnreachable");
+  });
 });

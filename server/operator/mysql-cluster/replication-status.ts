@@ -22,6 +22,11 @@ export interface ReplicationView {
   failover?: { reason: string; message: string };
   /** The servers contradict the record (see decidePrimary). */
   conflict?: string;
+  /**
+   * The MySQLRestore that holds the cluster (RESTORE_IN_PROGRESS_ANNOTATION): the operator
+   * keeps the primary read-only while it does.
+   */
+  writesHeldBy?: string;
 }
 
 function isPodReady(pod: V1Pod | undefined): boolean {

@@ -1,4 +1,5 @@
 import "server-only";
+import { RESTORE_IN_PROGRESS_ANNOTATION } from "@/lib/crds/mysql-restore";
 import { describeError, instanceFromPod, type ReplicaOutcome } from "@/server/mysql";
 import { failoverStep } from "./failover";
 import { ownedNames } from "./names";
@@ -24,8 +25,10 @@ import {
  * One reconcile's database work: probe every server, decide the primary (see decidePrimary),
  * then exactly one of: fail over (or wait, or hold) when the primary is unreachable, handle a
  * switchover request, or converge every server to replicate from the primary (bootstrap,
- * repoint, fence, open for writes). The caller records the result: a new primary first, then
- * pod labels, then the full status.
+ * repoint, fence, open for writes). While a MySQLRestore holds the cluster
+ * (RESTORE_IN_PROGRESS_ANNOTATION) the primary is not opened for writes, and the view names the
+ * restore. The caller records the result: a new primary first, then pod labels, then the full
+ * status.
  *
  * @throws InstanceUnreachableError / StatementError when a server fails in the middle of an
  *   action (the reconcile is retried with backoff and starts again from fresh probes).
@@ -67,13 +70,21 @@ export async function reconcileReplication(
     : undefined;
   const target = switchoverRequest(cluster);
   if (target !== undefined) return switchoverStep(state, primary.name, target, change);
-  const plan = convergencePlan(primary, state.probes, state.previous, context.semiSync.enabled);
-  if (planIsEmpty(plan)) return { view: viewOf(state, primary.name), change };
-  log.info({ primary: primary.name, ...plan }, "converging replication");
+  const writesHeldBy = cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
+  const held = writesHeldBy === undefined ? {} : { writesHeldBy };
+  const plan = convergencePlan(
+    primary,
+    state.probes,
+    state.previous,
+    context.semiSync.enabled,
+    writesHeldBy !== undefined,
+  );
+  if (planIsEmpty(plan)) return { view: viewOf(state, primary.name, held), change };
+  log.info({ primary: primary.name, ...plan, ...held }, "converging replication");
   const followers = followersOf(primary, state.probes).length;
   const refusals = await converge(input, refs, primary.name, plan, followers);
   const after = { ...state, probes: await mysql.probeAll(context, refs) };
-  return { view: viewOf(after, primary.name, { refusals }), change };
+  return { view: viewOf(after, primary.name, { refusals, ...held }), change };
 }
 
 /** Carries out a {@link ConvergencePlan}; failures of single servers become outcomes. */

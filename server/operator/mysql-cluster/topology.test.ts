@@ -134,6 +134,60 @@ describe("convergencePlan", () => {
     const primary = primaryProbe(0, { semiSyncSource: { enabled: true, active: false } });
     expect(convergencePlan(primary, [primary], none, true).openPrimary).toBe(true);
   });
+
+  describe("while a restore holds writes", () => {
+    it("keeps a read-only primary read-only, and opens it again once the hold ends", () => {
+      const primary = primaryProbe(0, { readOnly: true });
+      const probes = [primary, replicaProbe(1, 0), replicaProbe(2, 0)];
+      expect(convergencePlan(primary, probes, none, true, true)).toEqual({
+        configure: [],
+        bootstrap: false,
+        fence: [],
+        openPrimary: false,
+      });
+      expect(convergencePlan(primary, probes, none, true, false).openPrimary).toBe(true);
+    });
+
+    it("does not touch semi-sync on the primary (opening is what sets it)", () => {
+      const primary = primaryProbe(0, { readOnly: true });
+      const alone = primaryProbe(0, {
+        readOnly: true,
+        semiSyncSource: { enabled: true, active: false },
+      });
+      expect(convergencePlan(primary, [primary, replicaProbe(1, 0)], none, true, true)).toEqual(
+        expect.objectContaining({ openPrimary: false }),
+      );
+      expect(convergencePlan(alone, [alone], none, true, true).openPrimary).toBe(false);
+    });
+
+    it("keeps replication converging: repoints a stray replica and fences a writable one", () => {
+      const primary = primaryProbe(0, { readOnly: true });
+      const stray = replicaProbe(2, 1);
+      const writable = replicaProbe(1, 0, { readOnly: false });
+      const plan = convergencePlan(primary, [primary, writable, stray], none, true, true);
+      expect(plan).toEqual({
+        configure: ["orders-2"],
+        bootstrap: false,
+        fence: ["orders-1"],
+        openPrimary: false,
+      });
+    });
+
+    it("defers a bootstrap (setupReplication opens the primary) until the hold ends", () => {
+      const primary = primaryProbe(0, { readOnly: true });
+      const probes = [primary, primaryProbe(1), primaryProbe(2)];
+      expect(convergencePlan(primary, probes, none, true, true)).toEqual({
+        configure: [],
+        bootstrap: false,
+        fence: [],
+        openPrimary: false,
+      });
+      expect(convergencePlan(primary, probes, none, true, false)).toMatchObject({
+        configure: ["orders-1", "orders-2"],
+        bootstrap: true,
+      });
+    });
+  });
 });
 
 describe("followersOf", () => {

@@ -95,12 +95,17 @@ export interface ConvergencePlan {
  * previously refused for errant transactions is left alone (fenced) until its GTID set changes
  * (it was rebuilt). Replicas whose threads stopped without an error (after a refused failover
  * stopped their receivers) and replicas not acknowledging semi-sync are configured again.
+ *
+ * With `writesHeld` (a MySQLRestore holds the cluster, RESTORE_IN_PROGRESS_ANNOTATION) the
+ * primary is never opened for writes: `openPrimary` is false, and a bootstrap (which opens the
+ * primary through setupReplication) waits until the hold ends. Repointing and fencing go on.
  */
 export function convergencePlan(
   primary: InstanceStatus,
   probes: readonly ProbeResult[],
   previous: readonly MySQLInstanceStatus[],
   semiSync: boolean,
+  writesHeld = false,
 ): ConvergencePlan {
   const plan: ConvergencePlan = { configure: [], bootstrap: false, fence: [], openPrimary: false };
   const others = probes.filter((p) => p.name !== primary.name);
@@ -126,6 +131,11 @@ export function convergencePlan(
   }
   const followers = followersOf(primary, probes).length;
   plan.bootstrap = plan.configure.length > 0 && followers === 0;
+  if (writesHeld) {
+    if (plan.bootstrap) plan.configure = [];
+    plan.bootstrap = false;
+    return plan;
+  }
   const semiSyncWanted = semiSync && followers > 0;
   plan.openPrimary =
     primary.readOnly ||

@@ -1,10 +1,10 @@
 /**
  * The calls the MySQLRestore integration test makes on its namespace, as the admin: read and
- * create MySQLRestores, MySQLBackups and MySQLClusters (labelled with the test's shard), resume a
- * paused object, wait for a state, and list a restore's Events.
+ * create MySQLRestores, MySQLBackups and MySQLClusters (labelled with the test's shard), pause and
+ * resume an object, wait for a state, and list a restore's Events.
  */
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import { OPERATOR_SHARD_LABEL } from "@/lib/crds/common";
+import { OPERATOR_SHARD_LABEL, RECONCILE_ANNOTATION } from "@/lib/crds/common";
 import { MySQLBackupSchema } from "@/lib/crds/mysql-backup";
 import {
   MYSQL_API_VERSION,
@@ -93,6 +93,16 @@ export function restoreObjects(
         ...api(plural),
         name,
         body: [{ op: "add", path: "/metadata/annotations", value: {} }],
+      }),
+
+    /** Pauses an object: its annotations become pilothouse.dev/reconcile=paused alone. */
+    pause: (plural: string, name: string) =>
+      custom.patchNamespacedCustomObject({
+        ...api(plural),
+        name,
+        body: [
+          { op: "add", path: "/metadata/annotations", value: { [RECONCILE_ANNOTATION]: "paused" } },
+        ],
       }),
 
     /** The restore once it is Succeeded or Failed. */
