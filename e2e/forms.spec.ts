@@ -78,7 +78,7 @@ test("a Kafka topic is created with the generated form, then edited with its res
   });
 
   // Edit: the form starts from the stored object.
-  await form.gotoEdit("kafkatopics", DEMO_NAMESPACE, topicName);
+  await form.editFromDetail("kafkatopics", DEMO_NAMESPACE, topicName);
   await expect(form.field("Partitions", "spinbutton")).toHaveValue("3");
   await expect(form.field("Name")).toHaveAttribute("readonly", "");
   await expect(form.field("Configs value 1")).toHaveValue("604800000");

@@ -19,6 +19,7 @@ import { ErrorPanel } from "../errors/error-panel";
 import { PageHeading } from "../layout/page-heading";
 import { LiveIndicator } from "../live/live-indicator";
 import { ConditionsTable } from "./conditions-table";
+import { EditResourceButton } from "./edit-button";
 import { BlockersPanel, StatusSummary, YamlBlock } from "./detail-summary";
 import { kindOf, kindTitle, type Resource } from "./model";
 import { ChildrenSection, EventsSection, PodsSection } from "./related-sections";
@@ -173,6 +174,9 @@ export function ResourceDetailView({
           </FlexItem>
           <FlexItem>
             <LiveIndicator state={live} />
+          </FlexItem>
+          <FlexItem align={{ default: "alignRight" }}>
+            <EditResourceButton kind={kind} namespace={namespace} name={name} />
           </FlexItem>
         </Flex>
       </PageSection>

@@ -25,6 +25,13 @@ export class ResourceFormPage {
     await this.page.goto(`/${plural}/${namespace}/${name}/edit`);
   }
 
+  /** Opens the edit form the way a user does: the detail page's Edit link. */
+  async editFromDetail(plural: string, namespace: string, name: string) {
+    await this.page.goto(`/${plural}/${namespace}/${name}`);
+    await this.page.getByRole("link", { name: "Edit", exact: true }).click();
+    await this.page.waitForURL(`**/${plural}/${namespace}/${name}/edit`);
+  }
+
   /** A field by its label, within the section (group) named `section` when given. */
   field(label: string, role: Role = "textbox", section?: string): Locator {
     const scope = section
