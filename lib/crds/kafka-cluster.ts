@@ -195,9 +195,24 @@ export const KafkaClusterStatusSchema = z
       .meta({ "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] })
       .describe("Node IDs per pool."),
     bootstrap: z
-      .object({ internal: z.string().optional(), external: z.string().optional() })
+      .object({
+        internal: z.string().optional().describe("host:port of the bootstrap Service."),
+        external: z
+          .string()
+          .optional()
+          .describe(
+            "Every broker's external address, host:port comma-separated (a bootstrap.servers value).",
+          ),
+      })
       .optional()
       .describe("Bootstrap addresses (host:port) for clients inside and outside Kubernetes."),
+    tls: z
+      .object({
+        caConfigMap: z.string().describe("ConfigMap whose ca.crt clients trust the brokers with."),
+        caCertificate: z.string().max(8192).describe("The cluster CA certificate, PEM."),
+      })
+      .optional()
+      .describe("The cluster CA of the TLS listeners."),
     quorumLeader: z.int().min(-1).optional().describe("Node ID of the active controller."),
     brokers: z.int().min(0).optional().describe("Brokers online."),
     offlinePartitions: z.int().min(0).optional(),

@@ -11,7 +11,12 @@ import { z } from "zod";
 export const ListenerAuthenticationSchema = z.enum(["none", "scram-sha-512"]);
 
 const ListenerSecuritySchema = {
-  tls: z.boolean().default(false).describe("Encrypt the listener with TLS."),
+  tls: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Encrypt the listener with TLS. The operator creates a cluster CA and the broker certificate; clients trust the CA in the ConfigMap <cluster>-kafka-ca-cert (key ca.crt, also status.tls).",
+    ),
   authentication: ListenerAuthenticationSchema.default("scram-sha-512").describe(
     "Client authentication: scram-sha-512 (KafkaUser credentials) or none.",
   ),

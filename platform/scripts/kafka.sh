@@ -5,6 +5,9 @@
 #                                                 super user: the trusted internal listener
 #   SASL_PLAINTEXT   127.0.0.1:$KAFKA_SASL_PORT  SCRAM-SHA-512; ACLs apply (StandardAuthorizer)
 #   CONTROLLER       127.0.0.1:$KAFKA_CONTROLLER_PORT  the KRaft quorum
+#   SASL_SSL         127.0.0.1:$KAFKA_SSL_PORT   only with KAFKA_TLS_DIR: TLS from PEM files there
+#                                                 (broker.pem = PKCS#8 key + chain, ca.crt), the
+#                                                 settings the operator renders, and SCRAM-SHA-512
 # The super user `admin` and its password, the cluster ID and a ready-made client config are in
 # $STATE/kafka.env. Data is kept across stop/start; `reset` removes it.
 # Usage: kafka.sh start | stop | reset | status | tool <main class> [args...]
@@ -28,6 +31,9 @@ KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djav
 # this node is broker KAFKA_NODE_ID of that cluster, no controller; use its own PILOTHOUSE_STATE.
 KAFKA_JOIN="${KAFKA_JOIN:-}"
 KAFKA_NODE_ID="${KAFKA_NODE_ID:-1}"
+# A TLS listener (SASL_SSL) when set: a folder with broker.pem and ca.crt (tests generate them).
+KAFKA_TLS_DIR="${KAFKA_TLS_DIR:-}"
+KAFKA_SSL_PORT=$((9095 + PORT_OFFSET))
 # Milliseconds between metadata snapshots while the metadata log has new records (see below).
 KAFKA_SNAPSHOT_INTERVAL_MS="${KAFKA_SNAPSHOT_INTERVAL_MS:-10000}"
 
@@ -89,14 +95,20 @@ write_config() {
   if [[ -n "$KAFKA_JOIN" ]]; then
     roles="broker" voters="1@${KAFKA_JOIN#*@}" controller_listener=""
   fi
+  local tls_listener="" tls_map=""
+  if [[ -n "$KAFKA_TLS_DIR" ]]; then
+    [[ -f "$KAFKA_TLS_DIR/broker.pem" && -f "$KAFKA_TLS_DIR/ca.crt" ]] ||
+      die "KAFKA_TLS_DIR=$KAFKA_TLS_DIR needs broker.pem and ca.crt"
+    tls_listener=",SASL_SSL://127.0.0.1:$KAFKA_SSL_PORT" tls_map=",SASL_SSL:SASL_SSL"
+  fi
   cat >"$DIR/server.properties" <<PROPS
 process.roles=$roles
 node.id=$KAFKA_NODE_ID
 controller.quorum.voters=$voters
 controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT$controller_listener
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT$tls_listener$controller_listener
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT$tls_listener
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT$tls_map
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
@@ -125,6 +137,17 @@ num.recovery.threads.per.data.dir=1
 metadata.log.max.snapshot.interval.ms=$KAFKA_SNAPSHOT_INTERVAL_MS
 metadata.max.retention.ms=3600000
 PROPS
+  if [[ -n "$KAFKA_TLS_DIR" ]]; then
+    # What the operator renders for a TLS listener (kraft-config.ts tlsConfigLines), PEM files.
+    cat >>"$DIR/server.properties" <<PROPS
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=$KAFKA_TLS_DIR/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_TLS_DIR/ca.crt
+ssl.client.auth=none
+PROPS
+  fi
   (umask 077 && cat >"$DIR/admin-sasl.properties" <<PROPS
 security.protocol=SASL_PLAINTEXT
 sasl.mechanism=SCRAM-SHA-512
@@ -148,7 +171,8 @@ format_storage() {
 
 # ready: both client listeners accept connections and the broker said it finished starting.
 ready() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_SASL_PORT") 2>/dev/null &&
+  { [[ -z "$KAFKA_TLS_DIR" ]] || (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_SSL_PORT") 2>/dev/null; } &&
+    (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_SASL_PORT") 2>/dev/null &&
     (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null &&
     grep -q "Kafka Server started" "$STATE/logs/kafka.log"
 }
@@ -188,6 +212,7 @@ KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 KAFKA_SASL_BOOTSTRAP=127.0.0.1:$KAFKA_SASL_PORT
 KAFKA_ADMIN_CLIENT_CONFIG=$DIR/admin-sasl.properties
 KAFKA_LIBS=$LIBS
+${KAFKA_TLS_DIR:+KAFKA_SSL_BOOTSTRAP=127.0.0.1:$KAFKA_SSL_PORT}
 ENV
   )
 }

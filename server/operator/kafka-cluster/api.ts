@@ -6,8 +6,10 @@ import {
   type KubeConfig,
   CoreV1Api,
   type KubernetesObject,
+  type V1Node,
   type V1PersistentVolumeClaim,
   type V1Pod,
+  type V1Service,
   type V1StatefulSet,
 } from "@kubernetes/client-node";
 import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
@@ -20,6 +22,14 @@ export interface KafkaClusterApi extends KafkaObjectApi {
   /** Server-side apply with the operator's field manager, taking over conflicting fields. */
   apply(object: KubernetesObject): Promise<void>;
   readStatefulSet(namespace: string, name: string): Promise<V1StatefulSet | undefined>;
+  /** A Service with its status (allocated node ports, load balancer ingress); undefined on 404. */
+  readService(namespace: string, name: string): Promise<V1Service | undefined>;
+  /** Services matching `labelSelector`. */
+  listServices(namespace: string, labelSelector: string): Promise<V1Service[]>;
+  /** Deletes a Service; a missing one counts as deleted. */
+  deleteService(namespace: string, name: string): Promise<void>;
+  /** Every Node: where NodePort addresses come from. */
+  listNodes(): Promise<V1Node[]>;
   /** Deletes a StatefulSet (its pods go with it); a missing one counts as deleted. */
   deleteStatefulSet(namespace: string, name: string): Promise<void>;
   /** PersistentVolumeClaims matching `labelSelector`. */
@@ -103,6 +113,35 @@ export function kubeKafkaClusterApi(kubeConfig: KubeConfig): KafkaClusterApi {
     },
     deletePod: (namespace, name) =>
       ignoreNotFound(() => core.deleteNamespacedPod({ namespace, name }), "Pod", namespace, name),
+    async readService(namespace, name) {
+      try {
+        return await core.readNamespacedService({ namespace, name });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw toKubeApiError(error, { kind: "Service", namespace, name });
+      }
+    },
+    async listServices(namespace, labelSelector) {
+      try {
+        return (await core.listNamespacedService({ namespace, labelSelector })).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Service", namespace });
+      }
+    },
+    deleteService: (namespace, name) =>
+      ignoreNotFound(
+        () => core.deleteNamespacedService({ namespace, name }),
+        "Service",
+        namespace,
+        name,
+      ),
+    async listNodes() {
+      try {
+        return (await core.listNode()).items;
+      } catch (error) {
+        throw toKubeApiError(error, { kind: "Node" });
+      }
+    },
     async readStatefulSet(namespace, name) {
       try {
         return await apps.readNamespacedStatefulSet({ namespace, name });

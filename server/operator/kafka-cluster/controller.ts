@@ -25,7 +25,6 @@ import { nextRollingStep, rollingPool, type RollDecision } from "./rolling";
 import {
   adminSecret,
   bootstrapService,
-  externalService,
   headlessService,
   onceSecret,
   poolConfigMap,
@@ -34,6 +33,7 @@ import {
 import { recordEvents } from "../kafka-common/events";
 import { finishDeletion } from "./deletion";
 import { clusterHealthEvents } from "./events";
+import { reconcileListeners, type ListenersState } from "./listeners";
 import { clusterStatus } from "./status";
 
 /** Follow pods this often (ms) until the cluster has settled; then probe health this often. */
@@ -177,14 +177,17 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
 
     const pools = kafkaPools(cluster.spec.kraft);
     const brokerPool = cluster.spec.kraft.mode === "combined" ? "combined" : "brokers";
+    const brokerSpec = pools.find(({ name: pool }) => pool === brokerPool)?.pool;
+    const listeners: ListenersState = brokerSpec
+      ? await reconcileListeners(api, cluster, brokerPool, brokerSpec, now())
+      : { rendering: {} };
     for (const { name: pool, pool: spec } of pools) {
-      await api.apply(poolConfigMap(cluster, pool));
+      const rendering = pool === "controllers" ? {} : listeners.rendering;
+      await api.apply(poolConfigMap(cluster, pool, rendering));
       await api.apply(headlessService(cluster, pool));
-      await api.apply(poolStatefulSet(cluster, pool, spec));
+      await api.apply(poolStatefulSet(cluster, pool, spec, rendering));
     }
     await api.apply(bootstrapService(cluster, brokerPool));
-    const external = externalService(cluster, brokerPool);
-    if (external) await api.apply(external);
 
     const sets = new Map<string, V1StatefulSet | undefined>();
     for (const { name: pool } of pools) {
@@ -205,7 +208,15 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
       options.metrics?.record(namespace, name, health);
     }
     const rolling = health && (await rollOnePod(cluster, sets, health));
-    const status = clusterStatus(resumed(cluster, now()), clusterId, sets, health, now(), rolling);
+    const status = clusterStatus(
+      resumed(cluster, now()),
+      clusterId,
+      sets,
+      health,
+      now(),
+      rolling,
+      listeners,
+    );
     const written = await writeStatusIfChanged(api, raw, cluster.status, status);
     if (!written) {
       const events = clusterHealthEvents(cluster.status, status);

@@ -27,7 +27,17 @@ export const KAFKA_MANAGED_SELECTOR = `${KAFKA_LABEL.name}=kafka,${KAFKA_LABEL.m
 export function kafkaOwnedNames(cluster: string) {
   return {
     bootstrapService: `${cluster}-kafka-bootstrap`,
+    /** The external bootstrap Service: every broker's EXTERNAL listener behind one address. */
     externalService: `${cluster}-kafka-external`,
+    /** The external Service of one broker: what its EXTERNAL advertised address comes from. */
+    brokerExternalService: (pool: KafkaPoolName, ordinal: number) =>
+      `${cluster}-${pool}-${ordinal}-external`,
+    /** The cluster CA (`ca.crt`, `ca.key`): created once, never leaves the operator's Secrets. */
+    caSecret: `${cluster}-kafka-ca`,
+    /** The CA certificate alone (`ca.crt`), for clients to trust the brokers. */
+    caConfigMap: `${cluster}-kafka-ca-cert`,
+    /** The brokers' key and certificate (`broker.pem`, `tls.crt`, `tls.key`, `ca.crt`). */
+    brokerTlsSecret: `${cluster}-kafka-broker-tls`,
     adminSecret: `${cluster}-kafka-admin`,
     clusterIdSecret: `${cluster}-kafka-cluster-id`,
     statefulSet: (pool: KafkaPoolName) => `${cluster}-${pool}`,

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { KafkaClusterSchema, type KafkaClusterSpecInput } from "@/lib/crds/kafka-cluster";
 import { newClusterId } from "./controller";
 import { kraftConfig, quorumVoters } from "./kraft-config";
-import { externalService, poolStatefulSet } from "./resources";
+import { externalBootstrapService } from "./external";
+import { poolStatefulSet } from "./resources";
 
 function aCluster(spec: KafkaClusterSpecInput) {
   return KafkaClusterSchema.parse({
@@ -29,12 +30,19 @@ describe("KafkaCluster resources", () => {
     );
     const config = kraftConfig(cluster, "combined");
     expect(config).toContain("process.roles=broker,controller\nnode.id=${NODE_ID}\n");
+    // No external address yet: the EXTERNAL listener waits, the internal one runs.
     expect(config).toContain(
-      "listener.security.protocol.map=CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT,INTERNAL:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n",
+      "listener.security.protocol.map=CONTROLLER:PLAINTEXT,REPLICATION:PLAINTEXT,INTERNAL:SASL_PLAINTEXT\n",
     );
+    expect(config).toContain(
+      "\nlistener.name.internal.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;\n",
+    );
+    expect(config).not.toContain("ssl.");
     expect(config).toContain("\nmetadata.log.max.snapshot.interval.ms=60000\n");
     expect(config.endsWith("num.partitions=6\n")).toBe(true);
-    expect(externalService(cluster, "combined")?.spec?.type).toBe("LoadBalancer");
+    expect(externalBootstrapService(cluster, "combined", undefined).spec?.type).toBe(
+      "LoadBalancer",
+    );
   });
 
   it("scales to zero when stopped and keeps volumes unless deletionPolicy is Delete", () => {

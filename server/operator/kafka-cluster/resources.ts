@@ -16,7 +16,14 @@ import {
   type KafkaPool,
   type KafkaPoolName,
 } from "@/lib/crds/kafka-cluster";
-import { KAFKA_DATA_DIR, kraftConfig } from "./kraft-config";
+import {
+  KAFKA_DATA_DIR,
+  KAFKA_TLS_DIR,
+  clusterUsesTls,
+  externalAddressLines,
+  kraftConfig,
+  type BrokerRendering,
+} from "./kraft-config";
 import {
   KAFKA_ADMIN_USER,
   KAFKA_CLIENT_PORT,
@@ -78,14 +85,24 @@ export function adminSecret(cluster: KafkaCluster, password: string): V1Secret {
   return onceSecret(cluster, name, { username: KAFKA_ADMIN_USER, password });
 }
 
-/** The ConfigMap with one pool's `server.properties` template. */
-export function poolConfigMap(cluster: KafkaCluster, pool: KafkaPoolName): V1ConfigMap {
+/**
+ * The ConfigMap of one pool: the `server.properties` template and `external-addresses` (one
+ * `<node ID> <host:port>` line per broker, what `${EXTERNAL_ADDRESS}` becomes in each pod).
+ */
+export function poolConfigMap(
+  cluster: KafkaCluster,
+  pool: KafkaPoolName,
+  rendering: BrokerRendering = {},
+): V1ConfigMap {
   const name = kafkaOwnedNames(cluster.metadata.name).configMap(pool);
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: metadata(cluster, name, pool),
-    data: { "server.properties": kraftConfig(cluster, pool) },
+    data: {
+      "server.properties": kraftConfig(cluster, pool, rendering),
+      "external-addresses": pool === "controllers" ? "" : externalAddressLines(rendering),
+    },
   };
 }
 
@@ -128,26 +145,6 @@ export function bootstrapService(cluster: KafkaCluster, brokerPool: KafkaPoolNam
   };
 }
 
-/** The external Service (LoadBalancer or NodePort), when `spec.listeners.external` is set. */
-export function externalService(
-  cluster: KafkaCluster,
-  brokerPool: KafkaPoolName,
-): V1Service | undefined {
-  const external = cluster.spec.listeners.external;
-  if (!external) return undefined;
-  const name = kafkaOwnedNames(cluster.metadata.name).externalService;
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: metadata(cluster, name),
-    spec: {
-      type: external.type,
-      selector: poolSelector(cluster.metadata.name, brokerPool),
-      ports: [{ name: "external", port: external.port }],
-    },
-  };
-}
-
 /**
  * The start command: node ID = pool base + the ordinal in the pod's name, the pod's DNS name for
  * the advertised listeners; the storage is formatted once with the cluster ID and the admin's
@@ -160,7 +157,8 @@ function startScript(pool: KafkaPoolName, headless: string): string {
     "set -eu",
     `NODE_ID=$(( ${NODE_ID_BASE[pool]} + \${HOSTNAME##*-} ))`,
     `POD_HOST="$HOSTNAME.${headless}.$POD_NAMESPACE.svc"`,
-    'sed -e "s/\\${NODE_ID}/$NODE_ID/" -e "s/\\${POD_HOST}/$POD_HOST/g" /etc/kafka/server.properties > /tmp/server.properties',
+    'EXTERNAL_ADDRESS=$(sed -n "s/^$NODE_ID //p" /etc/kafka/external-addresses)',
+    'sed -e "s/\\${NODE_ID}/$NODE_ID/" -e "s/\\${POD_HOST}/$POD_HOST/g" -e "s/\\${EXTERNAL_ADDRESS}/$EXTERNAL_ADDRESS/g" /etc/kafka/server.properties > /tmp/server.properties',
     `[ -f ${KAFKA_DATA_DIR}/meta.properties ] || /opt/kafka/bin/kafka-storage.sh format -t "$CLUSTER_ID" -c /tmp/server.properties --add-scram "SCRAM-SHA-512=[name=${KAFKA_ADMIN_USER},password=$ADMIN_PASSWORD]"`,
     "exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties",
   ].join("\n");
@@ -177,9 +175,17 @@ export function poolStatefulSet(
   cluster: KafkaCluster,
   pool: KafkaPoolName,
   spec: KafkaPool,
+  rendering: BrokerRendering & { tlsFingerprint?: string } = {},
 ): V1StatefulSet {
   const names = kafkaOwnedNames(cluster.metadata.name);
-  const config = kraftConfig(cluster, pool);
+  const tls = pool !== "controllers" && clusterUsesTls(cluster);
+  const external = pool !== "controllers" && rendering.externalAddresses !== undefined;
+  // What a pod reads at start: its configuration, addresses and certificate roll the pods.
+  const config = [
+    kraftConfig(cluster, pool, rendering),
+    pool === "controllers" ? "" : externalAddressLines(rendering),
+    tls ? (rendering.tlsFingerprint ?? "") : "",
+  ].join("\n");
   const env = (name: string, secret: string, key: string) => ({
     name,
     valueFrom: { secretKeyRef: { name: secret, key } },
@@ -228,15 +234,22 @@ export function poolStatefulSet(
                 ...(pool === "controllers"
                   ? []
                   : [{ name: "client", containerPort: KAFKA_CLIENT_PORT }]),
+                ...(external && cluster.spec.listeners.external
+                  ? [{ name: "external", containerPort: cluster.spec.listeners.external.port }]
+                  : []),
               ],
               resources: spec.resources,
               volumeMounts: [
                 { name: "data", mountPath: KAFKA_DATA_DIR },
                 { name: "config", mountPath: "/etc/kafka" },
+                ...(tls ? [{ name: "tls", mountPath: KAFKA_TLS_DIR, readOnly: true }] : []),
               ],
             },
           ],
-          volumes: [{ name: "config", configMap: { name: names.configMap(pool) } }],
+          volumes: [
+            { name: "config", configMap: { name: names.configMap(pool) } },
+            ...(tls ? [{ name: "tls", secret: { secretName: names.brokerTlsSecret } }] : []),
+          ],
         },
       },
       volumeClaimTemplates: [

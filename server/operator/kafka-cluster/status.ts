@@ -12,6 +12,7 @@ import {
 import type { ClusterHealth, GroupLag } from "@/server/kafka";
 import { setConditions, type ConditionInput } from "../runtime/conditions";
 import { KAFKA_CLIENT_PORT, kafkaOwnedNames } from "./names";
+import type { ListenersState } from "./listeners";
 import type { RollDecision } from "./rolling";
 
 /**
@@ -69,9 +70,11 @@ function degraded(health: ClusterHealth): Omit<ConditionInput, "type" | "observe
 
 /**
  * The status after the owned objects were applied: cluster ID, node IDs per pool, bootstrap
- * address, `Stopped` from the StatefulSets (`sets`, by pool name), and — when running — the
+ * addresses (internal, and external once every broker has one: `listeners`), the cluster CA,
+ * `Stopped` from the StatefulSets (`sets`, by pool name), and — when running — the
  * Admin API probe (`health`): brokers, quorum leader, offline and under-replicated partitions,
- * `Degraded`. `Ready` needs every pod ready and a reachable cluster without offline partitions.
+ * `Degraded`. `Ready` needs every pod ready, a reachable cluster without offline partitions and
+ * no external Service waiting for an address (reason `WaitingForExternalAddress`).
  * `observedGeneration` moves when the spec was applied (objects written), as DESIGN.md asks.
  */
 export function clusterStatus(
@@ -81,6 +84,7 @@ export function clusterStatus(
   health: ClusterHealth | undefined,
   now: Date,
   rolling?: RollDecision,
+  listeners: Pick<ListenersState, "externalBootstrap" | "waitingFor" | "tls"> = {},
 ): KafkaClusterStatus {
   const { name, namespace, generation } = cluster.metadata;
   const pools = kafkaPools(cluster.spec.kraft).map(({ name: pool, pool: spec }) => ({
@@ -97,8 +101,12 @@ export function clusterStatus(
     ({ name: pool, pool: spec }) => (sets.get(pool)?.status?.readyReplicas ?? 0) >= spec.replicas,
   );
   const healthy = health?.reachable === true && health.offlinePartitions === 0;
-  const allReady = podsReady && healthy;
+  const waiting = listeners.waitingFor
+    ? `waiting for external address of ${listeners.waitingFor}`
+    : "";
+  const allReady = podsReady && healthy && !waiting;
   const readyMessage = [
+    waiting,
     pools.map((p) => `${p.name}: ${p.readyReplicas}/${p.nodeIds.length} ready`).join(", "),
     health && !health.reachable ? `Admin API unreachable: ${health.error}` : "",
     health?.reachable && health.offlinePartitions > 0
@@ -127,7 +135,13 @@ export function clusterStatus(
         : condition(
             ConditionType.Ready,
             allReady,
-            allReady ? "AllNodesReady" : podsReady ? "Unhealthy" : "NodesNotReady",
+            allReady
+              ? "AllNodesReady"
+              : waiting
+                ? "WaitingForExternalAddress"
+                : podsReady
+                  ? "Unhealthy"
+                  : "NodesNotReady",
             readyMessage,
           ),
       condition(
@@ -178,9 +192,12 @@ export function clusterStatus(
     clusterId,
     pools,
     bootstrap: {
-      ...cluster.status?.bootstrap,
       internal: `${kafkaOwnedNames(name).bootstrapService}.${namespace ?? ""}.svc:${KAFKA_CLIENT_PORT}`,
+      ...(listeners.externalBootstrap ? { external: listeners.externalBootstrap } : {}),
     },
+    tls: listeners.tls
+      ? { caConfigMap: listeners.tls.caConfigMap, caCertificate: listeners.tls.caCertificate }
+      : undefined,
     ...probe,
     conditions: withHealth,
   };

@@ -23,6 +23,8 @@ export interface LocalBroker {
   plaintextBootstrap: string;
   /** The SASL_PLAINTEXT bootstrap address, for clients with their own credentials. */
   saslBootstrap: string;
+  /** The SASL_SSL bootstrap address, when the broker was started with `KAFKA_TLS_DIR`. */
+  sslBootstrap?: string;
   clusterId: string;
   /** Whether the broker ran before the tests (then it is left running). */
   runningBefore: boolean;
@@ -76,6 +78,7 @@ function brokerFromEnv(env: Record<string, string>, runningBefore: boolean): Loc
     },
     plaintextBootstrap: need("KAFKA_BOOTSTRAP"),
     saslBootstrap,
+    ...(env.KAFKA_SSL_BOOTSTRAP ? { sslBootstrap: env.KAFKA_SSL_BOOTSTRAP } : {}),
     clusterId: need("KAFKA_CLUSTER_ID"),
     runningBefore,
   };
