@@ -39,6 +39,12 @@ export const DashboardEnvSchema = z.object({
         .filter(Boolean),
     ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  /**
+   * How the dashboard acts as the user towards the apiserver: `impersonation` (its own
+   * credentials plus `Impersonate-User`/`Impersonate-Group`) or `passthrough` (the user's ID
+   * token as bearer, for an apiserver that trusts the same OpenID issuer).
+   */
+  PILOTHOUSE_KUBE_AUTH: z.enum(["impersonation", "passthrough"]).default("impersonation"),
 });
 export type DashboardEnv = z.infer<typeof DashboardEnvSchema>;
 
@@ -56,6 +62,8 @@ export interface DashboardConfig {
   /** Namespaces offered without list rights (always includes the default namespace). */
   namespaces: string[];
   logLevel: DashboardEnv["LOG_LEVEL"];
+  /** How user requests authenticate to the apiserver (see `PILOTHOUSE_KUBE_AUTH`). */
+  kubeAuth: DashboardEnv["PILOTHOUSE_KUBE_AUTH"];
 }
 
 /**
@@ -81,6 +89,7 @@ export function parseConfig(env: Record<string, string | undefined>): DashboardC
     defaultNamespace: e.PILOTHOUSE_DEMO_NAMESPACE,
     namespaces: [...new Set([e.PILOTHOUSE_DEMO_NAMESPACE, ...e.PILOTHOUSE_NAMESPACES])],
     logLevel: e.LOG_LEVEL,
+    kubeAuth: e.PILOTHOUSE_KUBE_AUTH,
   };
 }
 

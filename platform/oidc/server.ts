@@ -4,7 +4,9 @@
  *
  * @see https://github.com/panva/node-oidc-provider
  */
-import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer, type RequestListener } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import Provider from "oidc-provider";
 import { readOidcEnv } from "./config";
 import { handleInteraction } from "./interactions";
@@ -71,9 +73,11 @@ const provider = new Provider(env.OIDC_ISSUER, {
 });
 
 const callback = provider.callback();
-const port = Number(new URL(env.OIDC_ISSUER).port || 80);
+const issuerUrl = new URL(env.OIDC_ISSUER);
+const secure = issuerUrl.protocol === "https:";
+const port = Number(issuerUrl.port || (secure ? 443 : 80));
 
-createServer((req, res) => {
+const listener: RequestListener = (req, res) => {
   handleInteraction(provider, req, res)
     .then((handled) => {
       // The provider's callback answers the request itself and settles when it is done.
@@ -84,6 +88,17 @@ createServer((req, res) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("interaction failed");
     });
-}).listen(port, "127.0.0.1", () => {
+};
+
+// An https issuer (the one the apiserver's JWT authenticator trusts) serves TLS itself with a
+// certificate of the platform's CA; the http issuer of the dashboard's login is unchanged.
+const server =
+  secure && env.OIDC_TLS_CERT_FILE && env.OIDC_TLS_KEY_FILE
+    ? createHttpsServer(
+        { cert: readFileSync(env.OIDC_TLS_CERT_FILE), key: readFileSync(env.OIDC_TLS_KEY_FILE) },
+        listener,
+      )
+    : createServer(listener);
+server.listen(port, "127.0.0.1", () => {
   console.log(`OpenID provider listening at ${env.OIDC_ISSUER}`);
 });

@@ -58,3 +58,59 @@ current-context: pilothouse
 KC
   chmod 600 "$file"
 }
+
+# make_oidc_serving_cert: the serving certificate of the https OpenID issuer (127.0.0.1 and
+# localhost), signed by the cluster CA so that the apiserver's JWT authenticator and Node clients
+# can verify it with $STATE/pki/ca.crt. Created once, also on a PKI made before it existed.
+make_oidc_serving_cert() {
+  local pki="$STATE/pki"
+  [[ -f "$pki/oidc.crt" && -f "$pki/oidc.key" ]] && return 0
+  (
+    cd "$pki" || return 1
+    openssl req -newkey rsa:2048 -nodes -keyout oidc.key -out oidc.csr -subj "/CN=pilothouse-oidc" 2>/dev/null
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "extendedKeyUsage=serverAuth" >oidc.ext.tmp
+    openssl x509 -req -in oidc.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile oidc.ext.tmp -out oidc.crt 2>/dev/null
+    rm -f oidc.csr oidc.ext.tmp
+    chmod 600 oidc.key
+  )
+}
+
+# write_authentication_config <file>: the apiserver's structured authentication configuration
+# (apiserver.config.k8s.io/v1, --authentication-config). Besides client certificates and
+# ServiceAccount tokens, the apiserver then accepts ID tokens of the https OpenID issuer
+# (audience: the dashboard's client id) for token passthrough. The claims map to the same
+# Kubernetes user the dashboard impersonates (server/auth/identity.ts): the lower-cased `email`
+# with no prefix, and the `groups` without the reserved `system:` ones.
+# @see https://kubernetes.io/docs/reference/access-authn-authz/authentication/#using-authentication-configuration
+write_authentication_config() {
+  local file="$1"
+  {
+    cat <<YAML
+apiVersion: apiserver.config.k8s.io/v1
+kind: AuthenticationConfiguration
+jwt:
+- issuer:
+    url: https://127.0.0.1:$OIDC_HTTPS_PORT
+    audiences: [pilothouse-dashboard]
+    audienceMatchPolicy: MatchAny
+    certificateAuthority: |
+YAML
+    sed 's/^/      /' "$STATE/pki/ca.crt"
+    cat <<'YAML'
+  claimValidationRules:
+  - expression: "claims.?email_verified.orValue(true) == true"
+    message: the email of the user is not verified
+  claimMappings:
+    username:
+      expression: "claims.email.lowerAscii()"
+    groups:
+      expression: "has(claims.groups) ? dyn(claims.groups).filter(g, !string(g).startsWith('system:')) : []"
+    uid:
+      claim: sub
+  userValidationRules:
+  - expression: "!user.username.startsWith('system:')"
+    message: the system prefix is reserved for Kubernetes
+YAML
+  } >"$file"
+}

@@ -2,6 +2,8 @@
 # Starts or stops the real local Kubernetes control plane of one profile:
 #   etcd 3.6, kube-apiserver (RBAC), kube-controller-manager (with the in-tree hostPath
 #   provisioner, so PVCs bind for real), kube-scheduler, and KWOK with fake nodes.
+#   The apiserver also trusts ID tokens of the https OpenID issuer (token passthrough, see
+#   write_authentication_config in certs.sh); it starts whether or not that issuer is up yet.
 # Usage: control-plane.sh start|stop|status
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +28,9 @@ start() {
   stop_all quiet
   mkdir -p "$STATE"
   make_pki
+  make_oidc_serving_cert
   local pki="$STATE/pki"
+  write_authentication_config "$STATE/authentication-config.yaml"
   write_kubeconfig "$STATE/admin.kubeconfig" pilothouse-admin admin
   write_kubeconfig "$STATE/controller-manager.kubeconfig" system:kube-controller-manager controller-manager
   write_kubeconfig "$STATE/scheduler.kubeconfig" system:kube-scheduler scheduler
@@ -47,6 +51,7 @@ start() {
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
     --client-ca-file "$pki/ca.crt" \
+    --authentication-config "$STATE/authentication-config.yaml" \
     --authorization-mode Node,RBAC \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \

@@ -23,6 +23,11 @@ declare module "next-auth/jwt" {
     refreshToken?: string;
     /** Epoch seconds. */
     accessTokenExpiresAt?: number;
+    /**
+     * The provider's ID token, sent to the apiserver in token-passthrough mode
+     * (`PILOTHOUSE_KUBE_AUTH=passthrough`, server/kube/passthrough.ts); replaced on each refresh.
+     */
+    idToken?: string;
     /** Set when the session has ended; such a token is refused and its cookie cleared. */
     sessionError?: SessionEndReason;
   }

@@ -102,6 +102,7 @@ function buildAuthOptions(config: DashboardConfig): AuthOptions {
             accessToken: account?.access_token,
             refreshToken: account?.refresh_token,
             accessTokenExpiresAt: account?.expires_at,
+            idToken: account?.id_token,
           };
         }
         const next = await refreshSessionToken(token);

@@ -2,6 +2,7 @@ import "server-only";
 import type { JWT } from "next-auth/jwt";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { jwtExpiry } from "../kube/passthrough-token";
 import { moduleLogger } from "../log";
 import { providerMetadata } from "./discovery";
 import { refreshOnce } from "./single-flight";
@@ -45,6 +46,8 @@ export interface RefreshedTokens {
   refreshToken?: string;
   /** Epoch seconds. */
   expiresAt: number;
+  /** The new ID token, when the provider issued one (OpenID Connect Core section 12.2). */
+  idToken?: string;
 }
 
 /** A refresh that the provider refused (`invalid_grant`: revoked, expired or reused token). */
@@ -91,6 +94,7 @@ export async function requestRefresh(refreshToken: string): Promise<RefreshedTok
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
     expiresAt: Math.floor(Date.now() / 1000) + tokens.expires_in,
+    idToken: tokens.id_token,
   };
 }
 
@@ -106,12 +110,23 @@ const defaultDeps: RefreshDeps = {
   refresh: (refreshToken) => refreshOnce(refreshToken, () => requestRefresh(refreshToken)),
 };
 
+/** Epoch seconds at which the session's ID token expires; `Infinity` without a usable one. */
+function idTokenExpiry(idToken: string | undefined): number {
+  if (!idToken) return Number.POSITIVE_INFINITY;
+  try {
+    return jwtExpiry(idToken);
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /** The session JWT without any OAuth token, ended for `reason`. */
 function ended(token: JWT, reason: SessionEndReason): JWT {
   const rest: JWT = { ...token, sessionError: reason };
   delete rest.accessToken;
   delete rest.refreshToken;
   delete rest.accessTokenExpiresAt;
+  delete rest.idToken;
   return rest;
 }
 
@@ -150,7 +165,9 @@ export async function refreshSessionToken(
     return ended(token, "NoAccessToken");
   }
   const now = deps.now();
-  if (token.accessTokenExpiresAt - now > REFRESH_SKEW_SECONDS) return token;
+  // An ID token (passed through to the apiserver in passthrough mode) may expire first.
+  const dueAt = Math.min(token.accessTokenExpiresAt, idTokenExpiry(token.idToken));
+  if (dueAt - now > REFRESH_SKEW_SECONDS) return token;
   if (!token.refreshToken) {
     if (token.accessTokenExpiresAt > now) return token;
     log.info({ user: token.email }, "access token expired and no refresh token: session ended");
@@ -158,13 +175,18 @@ export async function refreshSessionToken(
   }
   try {
     const fresh = await deps.refresh(token.refreshToken);
-    return {
+    const next: JWT = {
       ...token,
       accessToken: fresh.accessToken,
       // A provider that does not rotate refresh tokens answers without one: keep the current one.
       refreshToken: fresh.refreshToken ?? token.refreshToken,
       accessTokenExpiresAt: fresh.expiresAt,
+      // The ID token is only passed through to the apiserver (passthrough mode): an old one
+      // must not outlive a refresh that brought none; passthrough then answers 401 (sign in).
+      idToken: fresh.idToken,
     };
+    if (!next.idToken) delete next.idToken;
+    return next;
   } catch (err) {
     if (!(err instanceof RefreshRefusedError) && token.accessTokenExpiresAt > now) {
       log.warn({ err, user: token.email }, "refresh failed; the access token is still valid");

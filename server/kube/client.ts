@@ -13,6 +13,8 @@ import { Agent, type Dispatcher } from "undici";
 import type { UserIdentity } from "../auth/identity";
 import { getConfig } from "../config";
 import { impersonationInterceptor } from "./impersonation";
+import { PassthroughKubeClientFactory } from "./passthrough";
+import { sessionIdToken } from "./passthrough-session";
 
 /** Timeout of one non-watch request to the apiserver, in milliseconds. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -121,11 +123,23 @@ export function getKubeClientFactory(): Promise<KubeClientFactory> {
   return factory;
 }
 
+let passthroughFactory: Promise<PassthroughKubeClientFactory> | undefined;
+
 /**
- * Clients acting as `identity`, for route handlers.
+ * Clients acting as `identity`, for route handlers. With `PILOTHOUSE_KUBE_AUTH=passthrough` they
+ * send the session's ID token instead (read now, from the current request's session cookie;
+ * checked for expiry before every request, see passthrough.ts).
  *
- * @throws Error when the dashboard's kubeconfig is invalid.
+ * @throws Error when the dashboard's kubeconfig is invalid; in passthrough mode
+ *   `PassthroughTokenMissingError` (`statusCode` 401) when the session has no ID token.
  */
 export async function kubeForUser(identity: UserIdentity): Promise<UserKubeClients> {
+  const config = getConfig();
+  if (config.kubeAuth === "passthrough") {
+    passthroughFactory ??= PassthroughKubeClientFactory.fromFile(config.kubeconfigPath);
+    passthroughFactory.catch(() => (passthroughFactory = undefined));
+    const idToken = await sessionIdToken();
+    return (await passthroughFactory).forUser(identity, () => idToken);
+  }
   return (await getKubeClientFactory()).forUser(identity);
 }
