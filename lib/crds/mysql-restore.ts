@@ -27,15 +27,26 @@ export const MySQLRestoreNames = {
 } as const;
 
 /**
- * Annotation on a MySQLCluster while a MySQLRestore writes into it; the value is the restore's
- * name. The cluster controller waits or refuses to stop the cluster while it is set; the
- * restore controller sets it before stopping writes and removes it when the run ends.
+ * Annotation on a MySQLCluster while a MySQLRestore holds it; the value is the restore's name.
+ * While it is set the cluster controller keeps the primary read-only (also a primary promoted
+ * by failover or switchover), reports `ReplicationHealthy=False` reason `RestoreInProgress`,
+ * and waits or refuses to stop the cluster. The restore controller sets it before stopping
+ * writes and removes it when the run succeeds or fails before changing any data.
+ *
+ * A run that FAILED after it started applying data (its `WritesStopped` condition has reason
+ * `DataMayBePartial`) leaves the annotation in place, naming the failed run, because the
+ * databases may be partly restored: the cluster stays read-only. Deleting that MySQLRestore
+ * does not release it either (a Warning Event `ClusterStillHeld` says so). To release it,
+ * either create a new MySQLRestore into the cluster from a good backup (it takes the hold over
+ * and removes it when it succeeds), or check the data and remove the annotation deliberately
+ * (`kubectl annotate mysqlcluster <name> pilothouse.dev/restore-in-progress-`).
  */
 export const RESTORE_IN_PROGRESS_ANNOTATION = "pilothouse.dev/restore-in-progress";
 
 /**
  * Finalizer on a MySQLRestore while it may hold {@link RESTORE_IN_PROGRESS_ANNOTATION}: deleting a
- * restore mid-run still removes the annotation from its cluster.
+ * restore mid-run still removes the annotation from its cluster; deleting a Failed run that may
+ * have left partial data keeps the annotation and records a Warning Event saying so.
  */
 export const RESTORE_FINALIZER = "mysql.pilothouse.dev/restore-in-progress";
 

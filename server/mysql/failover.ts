@@ -19,6 +19,11 @@ export interface FailoverRequest {
   knownPrimaryGtid?: GtidSet;
   /** Seconds each replica may take to apply the relay log it already received (default 30). */
   catchUpTimeoutSeconds?: number;
+  /**
+   * True while the cluster's writes are held (a MySQLRestore is, or may have been, writing into
+   * it): the candidate is promoted but stays read-only, and is not opened for writes.
+   */
+  keepReadOnly?: boolean;
 }
 
 export type FailoverResult =
@@ -74,7 +79,7 @@ async function drainRelayLog(
  * relay log; {@link chooseFailoverCandidate} picks the replica holding every transaction the
  * others hold and refuses replicas with errant transactions (saying why); the candidate stops
  * replicating, the other replicas are pointed at it, and it is opened for writes (semi-sync on
- * when another replica follows it). With semi-sync AFTER_SYNC on the old primary, every write a
+ * when another replica follows it; unless `keepReadOnly`, then it stays read-only). With semi-sync AFTER_SYNC on the old primary, every write a
  * client saw committed is on the new primary.
  *
  * When refused, replicas keep their receiver threads stopped (applying continues), so a retry
@@ -124,11 +129,13 @@ export async function failover(
   await detachFromSource(context, candidateRef);
   const others = replicas.filter((r) => r.name !== candidate.name);
   const outcomes = await configureReplicas(context, others, candidateRef);
-  await openForWrites(
-    context,
-    candidateRef,
-    outcomes.some((o) => o.ok),
-  );
+  if (!request.keepReadOnly) {
+    await openForWrites(
+      context,
+      candidateRef,
+      outcomes.some((o) => o.ok),
+    );
+  }
   const durationSeconds = (performance.now() - started) / 1000;
   context.logger.info({ primary: candidate.name, durationSeconds }, "failover done");
   return {

@@ -17,6 +17,12 @@ export interface SwitchoverRequest {
   replicas: readonly InstanceRef[];
   /** Seconds the candidate may take to execute the primary's last transactions (default 60). */
   catchUpTimeoutSeconds?: number;
+  /**
+   * True while the cluster's writes are held (a MySQLRestore is, or may have been, writing into
+   * it): the candidate is promoted but stays read-only, and a refused switchover leaves the old
+   * primary read-only instead of giving it its writes back.
+   */
+  keepReadOnly?: boolean;
 }
 
 /** Why a switchover did not happen. Until `catch-up-timeout`, nothing was changed. */
@@ -50,7 +56,8 @@ function sameAddress(status: InstanceStatus, primary: InstanceRef): boolean {
  * or it has errant transactions. Then: the old primary is made read-only, the candidate waits
  * until it has executed the old primary's whole GTID set (on timeout the old primary is made
  * writable again and the switchover is refused), the candidate stops replicating, the old
- * primary and the other replicas are pointed at it, and it is opened for writes.
+ * primary and the other replicas are pointed at it, and it is opened for writes (unless
+ * `keepReadOnly`: then every server stays read-only).
  *
  * @throws InstanceUnreachableError / StatementError when a server fails half-way (the cluster
  *   is then left with a read-only old primary: retry, or fail over).
@@ -115,18 +122,22 @@ export async function switchover(
   try {
     await withInstance(context, candidate, (session) => waitForGtid(session, finalGtid, timeout));
   } catch (error) {
-    // Nothing has moved yet: give the old primary its writes back.
-    await withInstance(context, primary, (session) => session.run(...dialect.setReadOnly(false)));
+    // Nothing has moved yet: give the old primary its writes back (unless writes are held).
+    if (!request.keepReadOnly) {
+      await withInstance(context, primary, (session) => session.run(...dialect.setReadOnly(false)));
+    }
     if (!(error instanceof ReplicationWaitTimeoutError)) throw error;
     return { ok: false, reason: "catch-up-timeout", message: describeError(error) };
   }
   await detachFromSource(context, candidate);
   const outcomes = await configureReplicas(context, [primary, ...replicas], candidate);
-  await openForWrites(
-    context,
-    candidate,
-    outcomes.some((o) => o.ok),
-  );
+  if (!request.keepReadOnly) {
+    await openForWrites(
+      context,
+      candidate,
+      outcomes.some((o) => o.ok),
+    );
+  }
   const writeUnavailableSeconds = (performance.now() - started) / 1000;
   logger.info({ primary: candidate.name, writeUnavailableSeconds }, "switchover done");
   return { ok: true, primary: candidate.name, replicas: outcomes, writeUnavailableSeconds };

@@ -1,5 +1,7 @@
 import "server-only";
+import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import type { FailoverSpec, MySQLInstanceStatus } from "@/lib/crds/mysql-replication";
+import { RESTORE_IN_PROGRESS_ANNOTATION } from "@/lib/crds/mysql-restore";
 import { parseGtidSet, type FailoverResult, type ProbeResult } from "@/server/mysql";
 import { kubeTime } from "../runtime/conditions";
 import { REPLICATION_REASON } from "./replication-conditions";
@@ -71,6 +73,24 @@ export function unreachableSince(
   return parsed && !Number.isNaN(parsed.getTime()) && parsed <= now ? parsed : now;
 }
 
+/**
+ * The MySQLRestore holding the cluster's writes ({@link RESTORE_IN_PROGRESS_ANNOTATION}: one
+ * restoring into it, or one that failed after changing data), or undefined. While it is set, a
+ * promoted primary stays read-only; the convergence opens it once the annotation is removed.
+ */
+export function writesHeldBy(cluster: MySQLCluster): string | undefined {
+  return cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
+}
+
+/** The view fields and Event sentence of a promotion made while writes are held. */
+export function heldPromotion(heldBy: string | undefined, promoted: string) {
+  if (heldBy === undefined) return { view: {}, note: "" };
+  return {
+    view: { writesHeldBy: heldBy },
+    note: `; ${promoted} stays read-only while MySQLRestore ${heldBy} holds the cluster (${RESTORE_IN_PROGRESS_ANNOTATION})`,
+  };
+}
+
 /** Condition reasons for a failover that did not happen (UpperCamelCase). */
 export function refusalReason(result: Extract<FailoverResult, { ok: false }>): string {
   if (result.refused.some((r) => r.reason === "errant-transactions")) return "ErrantTransactions";
@@ -97,7 +117,9 @@ export function refusalMessage(result: Extract<FailoverResult, { ok: false }>): 
  * nothing to promote), or run `failover()` (server/mysql), which drains every replica's relay
  * log and promotes the one holding every transaction, never one with errant transactions.
  * A refusal becomes the ReplicationHealthy reason (e.g. `ErrantTransactions`); success becomes
- * a {@link TopologyChange} with `lastFailover` and a Warning Event.
+ * a {@link TopologyChange} with `lastFailover` and a Warning Event. While a MySQLRestore holds
+ * the cluster ({@link writesHeldBy}) the new primary is promoted but kept read-only, and the
+ * Event says so.
  */
 export async function failoverStep(state: StepState): Promise<ReplicationStepResult> {
   const { input, recorded, refs, probes } = state;
@@ -121,11 +143,13 @@ export async function failoverStep(state: StepState): Promise<ReplicationStepRes
   }
   const lost = probes.find((p) => p.name === recorded);
   const known = cluster.status?.primaryGtid;
-  log.warn({ primary: recorded, message: d.message }, "failing over");
+  const heldBy = writesHeldBy(cluster);
+  log.warn({ primary: recorded, message: d.message, writesHeldBy: heldBy }, "failing over");
   const result = await mysql.failover(context, {
     failedPrimary: refOf(refs, recorded),
     replicas: refs.filter((r) => r.name !== recorded),
     ...(known ? { knownPrimaryGtid: parseGtidSet(context.dialect.gtidFlavor, known) } : {}),
+    ...(heldBy === undefined ? {} : { keepReadOnly: true }),
   });
   if (!result.ok) {
     const failover = { reason: refusalReason(result), message: refusalMessage(result) };
@@ -138,8 +162,10 @@ export async function failoverStep(state: StepState): Promise<ReplicationStepRes
   const lostWrites = result.missingFromKnownPrimary
     ? `; transactions ${result.missingFromKnownPrimary} of the old primary are on no surviving server`
     : "";
+  const held = heldPromotion(heldBy, result.primary);
+  const refusals = result.replicas.filter((r) => !r.ok);
   return {
-    view: viewOf(after, result.primary, { refusals: result.replicas.filter((r) => !r.ok) }),
+    view: viewOf(after, result.primary, { refusals, ...held.view }),
     change: {
       kind: "failover",
       from: recorded,
@@ -151,7 +177,7 @@ export async function failoverStep(state: StepState): Promise<ReplicationStepRes
       event: {
         type: "Warning",
         reason: "FailedOver",
-        message: `Promoted ${result.primary} in ${result.durationSeconds.toFixed(2)} s: ${reason}${lostWrites}`,
+        message: `Promoted ${result.primary} in ${result.durationSeconds.toFixed(2)} s: ${reason}${lostWrites}${held.note}`,
       },
     },
   };

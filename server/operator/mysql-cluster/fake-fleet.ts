@@ -130,7 +130,14 @@ export class FakeFleet implements MySQLActions {
     Object.assign(this.server(primary.name), { readOnly: false, semiSyncSource: withReplicas });
     return Promise.resolve();
   }
-  failover(_: unknown, request: { failedPrimary: InstanceRef; replicas: readonly InstanceRef[] }) {
+  failover(
+    _: unknown,
+    request: {
+      failedPrimary: InstanceRef;
+      replicas: readonly InstanceRef[];
+      keepReadOnly?: boolean;
+    },
+  ) {
     this.calls.push(`failover ${request.failedPrimary.name}`);
     if (this.failoverAnswer) return Promise.resolve(this.failoverAnswer(request));
     const candidate = request.replicas.find((r) => this.server(r.name).up);
@@ -142,7 +149,8 @@ export class FakeFleet implements MySQLActions {
         refused: [],
       });
     }
-    Object.assign(this.server(candidate.name), { source: undefined, readOnly: false });
+    const readOnly = request.keepReadOnly === true;
+    Object.assign(this.server(candidate.name), { source: undefined, readOnly });
     const others = request.replicas.filter((r) => r !== candidate && this.server(r.name).up);
     return Promise.resolve<FailoverResult>({
       ok: true,
@@ -155,10 +163,16 @@ export class FakeFleet implements MySQLActions {
   }
   switchover(
     _: unknown,
-    request: { primary: InstanceRef; candidate: InstanceRef; replicas: readonly InstanceRef[] },
+    request: {
+      primary: InstanceRef;
+      candidate: InstanceRef;
+      replicas: readonly InstanceRef[];
+      keepReadOnly?: boolean;
+    },
   ) {
     this.calls.push(`switchover ${request.primary.name} -> ${request.candidate.name}`);
-    Object.assign(this.server(request.candidate.name), { source: undefined, readOnly: false });
+    const readOnly = request.keepReadOnly === true;
+    Object.assign(this.server(request.candidate.name), { source: undefined, readOnly });
     const outcomes = [request.primary, ...request.replicas].map((r) =>
       this.follow(r.name, request.candidate.name),
     );

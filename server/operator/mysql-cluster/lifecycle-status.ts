@@ -38,7 +38,7 @@ export function stopHold(
     const which = restore ? `MySQLRestore ${restore}` : "a MySQLRestore";
     return {
       reason: STOPPED_REASON.WaitingForRestore,
-      message: `spec.stopped is true, but ${which} is restoring into the cluster (${RESTORE_IN_PROGRESS_ANNOTATION}): the cluster keeps running and stops once the restore ends.`,
+      message: `spec.stopped is true, but ${which} is restoring into the cluster (${RESTORE_IN_PROGRESS_ANNOTATION}): the cluster keeps running and stops once the restore succeeds (after a failed restore, once the annotation is removed).`,
     };
   }
   if (runningBackups.length > 0) {

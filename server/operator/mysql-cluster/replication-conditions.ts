@@ -75,7 +75,7 @@ function replicationVerdict(
   if (heldBy !== undefined) {
     return broken(
       REPLICATION_REASON.RestoreInProgress,
-      `primary ${view.primary} is read-only while MySQLRestore ${heldBy} restores into the cluster (${RESTORE_IN_PROGRESS_ANNOTATION}); it takes writes again when the restore ends`,
+      `primary ${view.primary} is read-only while MySQLRestore ${heldBy} restores into the cluster (${RESTORE_IN_PROGRESS_ANNOTATION}); it takes writes again when the restore succeeds, or when the annotation is removed after a failed restore`,
     );
   }
   if (others.length === 0) {

@@ -222,7 +222,7 @@ describe("status from probes", () => {
       status: "False",
       reason: "RestoreInProgress",
       message:
-        "primary orders-0 is read-only while MySQLRestore into-orders restores into the cluster (pilothouse.dev/restore-in-progress); it takes writes again when the restore ends",
+        "primary orders-0 is read-only while MySQLRestore into-orders restores into the cluster (pilothouse.dev/restore-in-progress); it takes writes again when the restore succeeds, or when the annotation is removed after a failed restore",
     });
     expect(condition(status, "Degraded")).toMatchObject({
       status: "True",

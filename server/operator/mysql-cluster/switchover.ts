@@ -3,6 +3,7 @@ import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { SWITCHOVER_ANNOTATION, type LastSwitchover } from "@/lib/crds/mysql-replication";
 import type { SwitchoverResult } from "@/server/mysql";
 import { kubeTime } from "../runtime/conditions";
+import { heldPromotion, writesHeldBy } from "./failover";
 import {
   refOf,
   viewOf,
@@ -82,7 +83,9 @@ export function switchoverRecord(
  * is nothing to do or the target is unknown, otherwise run `switchover()` (server/mysql: the
  * old primary is fenced, the target catches up on every transaction, then is promoted, so no
  * acknowledged write is lost). Either way the request counts as handled: the caller removes
- * the annotation. `change` (an adoption found by the same reconcile) is passed through.
+ * the annotation. `change` (an adoption found by the same reconcile) is passed through. While a
+ * MySQLRestore holds the cluster ({@link writesHeldBy}) the target is promoted but kept
+ * read-only (and a refused switchover leaves the old primary read-only); the record says so.
  */
 export async function switchoverStep(
   state: StepState,
@@ -91,6 +94,8 @@ export async function switchoverStep(
   change: TopologyChange | undefined,
 ): Promise<ReplicationStepResult> {
   const { input, refs } = state;
+  const heldBy = writesHeldBy(input.cluster);
+  const heldView = heldBy === undefined ? {} : { writesHeldBy: heldBy };
   const plan = planSwitchover(
     target,
     primary,
@@ -103,15 +108,19 @@ export async function switchoverStep(
       plan.outcome === "Succeeded"
         ? { type: "Normal", reason: "SwitchoverNotNeeded", message: plan.message }
         : { type: "Warning", reason: "SwitchoverRefused", message: plan.message };
-    return { view: viewOf(state, primary), change, switchoverAnswered: { target, record, event } };
+    const view = viewOf(state, primary, heldView);
+    return { view, change, switchoverAnswered: { target, record, event } };
   }
-  input.log.info({ from: primary, to: target }, "switching over");
+  input.log.info({ from: primary, to: target, writesHeldBy: heldBy }, "switching over");
   const result = await input.mysql.switchover(input.context, {
     primary: refOf(refs, primary),
     candidate: refOf(refs, target),
     replicas: refs.filter((r) => r.name !== primary && r.name !== target),
+    ...(heldBy === undefined ? {} : { keepReadOnly: true }),
   });
-  const record = switchoverRecord(primary, target, result, kubeTime(input.now()));
+  const held = heldPromotion(heldBy, target);
+  const answered = switchoverRecord(primary, target, result, kubeTime(input.now()));
+  const record = result.ok ? { ...answered, message: `${answered.message}${held.note}` } : answered;
   if (!result.ok) {
     input.log.warn({ from: primary, to: target, reason: result.reason }, record.message);
     const event: ClusterEvent = {
@@ -119,11 +128,12 @@ export async function switchoverStep(
       reason: "SwitchoverRefused",
       message: record.message,
     };
-    return { view: viewOf(state, primary), change, switchoverAnswered: { target, record, event } };
+    const view = viewOf(state, primary, heldView);
+    return { view, change, switchoverAnswered: { target, record, event } };
   }
   const after = { ...state, probes: await input.mysql.probeAll(input.context, refs) };
   return {
-    view: viewOf(after, target, { refusals: result.replicas.filter((r) => !r.ok) }),
+    view: viewOf(after, target, { refusals: result.replicas.filter((r) => !r.ok), ...held.view }),
     change: {
       kind: "switchover",
       from: primary,

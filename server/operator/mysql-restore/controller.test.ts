@@ -261,12 +261,13 @@ describe("MySQLRestore into an existing cluster", () => {
     finishJob("Failed", failure("RestoreFailed", "mariadb exited with code 1"));
     await reconcile(KEY);
     expect(writes.runs).toHaveLength(1);
-    expect(api.annotation()).toBeUndefined();
+    expect(api.annotation()).toBe("restore-1");
     const status = api.restore().status;
     expect(status?.phase).toBe("Failed");
     expect(status?.error).toEqual({
       code: "RestoreFailed",
-      message: "mariadb exited with code 1. The data may be partly restored; writes stay stopped.",
+      message:
+        "mariadb exited with code 1. The data may be partly restored: MySQLCluster orders stays read-only (pilothouse.dev/restore-in-progress=restore-1) until a new MySQLRestore into it succeeds or the annotation is removed deliberately.",
     });
     expect(status?.conditions?.find((c) => c.type === "WritesStopped")).toMatchObject({
       status: "True",
@@ -281,6 +282,7 @@ describe("MySQLRestore into an existing cluster", () => {
     await reconcile(KEY);
     expect(writes.runs.at(-1)?.sql).toEqual(["SET GLOBAL read_only = OFF"]);
     expect(api.restore().status?.error?.message).toMatch(/No data was changed\.$/);
+    expect(api.annotation()).toBeUndefined();
   });
 
   it("a Job that failed without a report leaves writes stopped", async () => {

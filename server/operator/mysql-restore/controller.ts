@@ -18,10 +18,16 @@ import { isConflict } from "../runtime/kube-api-error";
 import { parseObjectKey } from "../runtime/watched-object";
 import type { RestoreApi } from "./api";
 import { refuseTarget } from "./checks";
-import { CONFLICT_REQUEUE_MS, writeRestoreStatus, type RestoreContext } from "./context";
+import {
+  CONFLICT_REQUEUE_MS,
+  recordRestoreEvent,
+  writeRestoreStatus,
+  type RestoreContext,
+} from "./context";
 import { allowWritesStatements, stopWritesStatements, type PrimaryWrites } from "./database";
 import { judgeRestoreJob, restoreReport } from "./job-report";
 import { noRestoreMetrics, type RestoreMetrics } from "./metrics";
+import { heldOnDeleteEvent, holdOnFinish, partialDataMessage, targetAcceptsRestore } from "./hold";
 import { restoreJobName } from "./names";
 import { newClusterObject, restoreJob } from "./resources";
 import { lookUpSource } from "./source";
@@ -64,7 +70,10 @@ export const RUNNING_POLL_MS = 30_000;
  *   Running ──Job finished──> writes back on (when safe) ──> remove the annotation ──> Succeeded | Failed
  *
  * A finalizer, added before the cluster is marked busy, removes the annotation of a run deleted
- * midway. A finished run's status is never rewritten. Refusals (no backup, backup Failed, target
+ * midway. A run that failed after it may have changed data (`DataMayBePartial`) keeps the
+ * annotation — also when deleted, with a Warning Event — so the cluster stays read-only until a
+ * new restore succeeds or a user removes it (see hold.ts). A finished run's status is never
+ * rewritten. Refusals (no backup, backup Failed, target
  * stopped, another restore at work, engine mismatch) end `Failed` with a stable code and a
  * message naming the field; a backup still running keeps the restore `Pending`. API errors are
  * thrown for a retry with backoff.
@@ -113,14 +122,23 @@ export function mysqlRestoreReconciler(options: MySQLRestoreReconcilerOptions): 
 
   /**
    * A finished or deleted restore: removes the annotation if it still names this restore (a run
-   * deleted midway), then the finalizer. Writes on the target are left as they are: a run deleted
-   * midway may have changed data, and its WritesStopped condition went with it.
+   * deleted midway), then the finalizer. A Failed run that may have left partial data keeps the
+   * annotation: while it exists it keeps its finalizer too; once deleted, the finalizer goes and
+   * Warning Events on the restore and the cluster say the cluster stays held. Writes on the
+   * target are left as they are: a run deleted midway may have changed data, and its
+   * WritesStopped condition went with it.
    */
   async function finalize(raw: RawObject, restore: MySQLRestore) {
     const finalizers = restore.metadata.finalizers ?? [];
     if (!finalizers.includes(RESTORE_FINALIZER)) return undefined;
     const target = await readTarget(restore);
-    if (target && !(await release(restore, target))) return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    const holder = target?.cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
+    const hold = holdOnFinish(restore, holder);
+    const deleting = restore.metadata.deletionTimestamp !== undefined;
+    if (hold === "keep" && !deleting) return undefined;
+    if (hold === "release" && target && !(await release(restore, target))) {
+      return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    }
     try {
       await api.setRestoreFinalizers(
         raw,
@@ -129,6 +147,16 @@ export function mysqlRestoreReconciler(options: MySQLRestoreReconcilerOptions): 
     } catch (error) {
       if (!isConflict(error)) throw error;
       return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    }
+    if (hold === "keep" && target) {
+      const event = heldOnDeleteEvent(restore);
+      await recordRestoreEvent(context, restore, event);
+      const { apiVersion, kind, metadata } = target.cluster;
+      const { name, namespace, uid, resourceVersion } = metadata;
+      const cluster = { apiVersion, kind, name, namespace, uid, resourceVersion };
+      await api.recordEvent(cluster, event, context.now()).catch((error: unknown) => {
+        context.log.warn({ err: error, reason: event.reason }, "could not record event");
+      });
     }
     return undefined;
   }
@@ -159,13 +187,13 @@ export function mysqlRestoreReconciler(options: MySQLRestoreReconcilerOptions): 
       );
     }
     if (!target) return { requeueAfterMs: CONFLICT_REQUEUE_MS };
-    if (!isConditionTrue(target.cluster.status?.conditions, ConditionType.Ready)) {
+    const holder = target.cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
+    if (!targetAcceptsRestore(target.cluster, holder !== undefined)) {
       const message = `spec.target.clusterName: MySQLCluster ${name} is ${target.cluster.status?.phase ?? "not Ready"}; the restore starts when it is Ready`;
       const waiting = pendingStatus(restore, RestoreReason.WaitingForCluster, message, now);
       return write(raw, restore, waiting, WAIT_POLL_MS);
     }
     if (!(await hasFinalizer(raw, restore))) return { requeueAfterMs: CONFLICT_REQUEUE_MS };
-    const holder = target.cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
     if (holder !== restore.metadata.name) {
       try {
         await api.setRestoreAnnotation(target.raw, restore.metadata.name);
@@ -218,7 +246,8 @@ export function mysqlRestoreReconciler(options: MySQLRestoreReconcilerOptions): 
     if (!writesRecorded && !(await api.getJob(namespace, jobName))) {
       // First step, recorded on its own: once writes are stopped the cluster may stop being
       // Ready (a read-only primary), which must not hold the restore back afterwards.
-      if (!isConditionTrue(cluster.status?.conditions, ConditionType.Ready)) {
+      const held = cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION] !== undefined;
+      if (!targetAcceptsRestore(cluster, held)) {
         return { requeueAfterMs: WAIT_POLL_MS };
       }
       return write(raw, restore, await stopWrites(restore, cluster, now));
@@ -287,18 +316,22 @@ export function mysqlRestoreReconciler(options: MySQLRestoreReconcilerOptions): 
         ...restore,
         status: writesStatus(restore, "False", RestoreReason.WritesReopened, message, now),
       };
-    } else if (context.databaseChecks) {
-      const message = `The databases in MySQLBackup ${restore.spec.backupName} may be partly restored in MySQLCluster ${cluster.metadata.name}: its primary stays read-only. Check the data and create a new MySQLRestore, or set read_only=OFF on the primary yourself.`;
+    } else if (!reopen) {
+      // The hold stays: the annotation keeps naming this run (see hold.ts).
+      const checked = context.databaseChecks ? "True" : "Unknown";
+      const message = partialDataMessage(restore, context.databaseChecks);
       after = {
         ...restore,
-        status: writesStatus(restore, "True", RestoreReason.DataMayBePartial, message, now),
+        status: writesStatus(restore, checked, RestoreReason.DataMayBePartial, message, now),
       };
     }
-    if (!(await release(restore, target))) return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    if (reopen && !(await release(restore, target))) {
+      return { requeueAfterMs: CONFLICT_REQUEUE_MS };
+    }
     if (verdict.ok) return write(raw, restore, succeededStatus(after, verdict.bytesApplied, now));
     const state = verdict.dataUntouched
       ? "No data was changed."
-      : "The data may be partly restored; writes stay stopped.";
+      : `The data may be partly restored: MySQLCluster ${cluster.metadata.name} stays read-only (${RESTORE_IN_PROGRESS_ANNOTATION}=${restore.metadata.name}) until a new MySQLRestore into it succeeds or the annotation is removed deliberately.`;
     const error = { ...verdict.error, message: `${verdict.error.message}. ${state}` };
     return write(raw, restore, failedStatus(after, error, now));
   }

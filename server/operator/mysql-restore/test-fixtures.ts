@@ -77,6 +77,8 @@ export class FakeRestoreApi implements RestoreApi {
   jobs = new Map<string, V1Job>();
   pods: V1Pod[] = [];
   events: RestoreEvent[] = [];
+  /** The object of each Event in `events`, as `Kind/name`. */
+  eventObjects: string[] = [];
   conflictOnNextStatus = false;
 
   private static key(kind: string, namespace: string | undefined, name: string | undefined) {
@@ -187,8 +189,9 @@ export class FakeRestoreApi implements RestoreApi {
     else this.objects.set(key, next);
     return Promise.resolve();
   }
-  recordEvent(_target: EventTarget, event: RestoreEvent) {
+  recordEvent(target: EventTarget, event: RestoreEvent) {
     this.events.push(event);
+    this.eventObjects.push(`${target.kind}/${target.name}`);
     return Promise.resolve();
   }
 }
