@@ -8,8 +8,10 @@ import "server-only";
  */
 export {
   kafkaClient,
+  tlsConnectionOptions,
   withAdmin,
   type KafkaEndpoint,
+  type KafkaTlsTrust,
   type ResolveKafkaEndpoint,
 } from "./connection";
 export {

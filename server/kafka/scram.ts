@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import type { KafkaEndpoint } from "./connection";
+import { tlsConnectionOptions, type KafkaEndpoint } from "./connection";
 import { SaslAuthenticationError, saltedPassword, scramAuthenticate } from "./scram-auth";
 import { openWireConnection, WireWriter, type WireConnection } from "./wire";
 
@@ -26,8 +26,9 @@ async function withConnection<T>(
 ): Promise<T> {
   const [address] = endpoint.brokers;
   if (address === undefined) throw new Error("no bootstrap address for the Kafka cluster");
+  const host = address.slice(0, address.lastIndexOf(":"));
   const connection = await openWireConnection(address, {
-    tls: endpoint.tls,
+    tls: tlsConnectionOptions(endpoint, host),
     clientId: "pilothouse-operator",
     timeoutMs: TIMEOUT_MS,
   });

@@ -1,6 +1,6 @@
 import "server-only";
 import { connect as tcpConnect, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import { connect as tlsConnect, type ConnectionOptions } from "node:tls";
 
 /**
  * A minimal Kafka wire-protocol connection for the few requests kafkajs 2.2.4 does not implement
@@ -132,20 +132,26 @@ export interface WireConnection {
 }
 
 /**
- * Opens a TCP (or TLS) connection to `address` (`host:port`).
+ * Opens a TCP (or TLS, with `options.tls`) connection to `address` (`host:port`). A TLS
+ * connection resolves once the handshake succeeded, so an untrusted certificate is an error here.
  *
  * @throws Error when the connection fails or `timeoutMs` (milliseconds) passes without an answer.
  */
 export async function openWireConnection(
   address: string,
-  options: { tls?: boolean; clientId: string; timeoutMs: number },
+  options: {
+    /** `node:tls` options (see `tlsConnectionOptions`); plaintext when unset. */
+    tls?: ConnectionOptions;
+    clientId: string;
+    timeoutMs: number;
+  },
 ): Promise<WireConnection> {
   const separator = address.lastIndexOf(":");
   const host = address.slice(0, separator);
   const port = Number(address.slice(separator + 1));
   const socket: Socket = await new Promise((resolve, reject) => {
     const opened = options.tls
-      ? tlsConnect({ host, port, servername: host }, () => resolve(opened))
+      ? tlsConnect({ ...options.tls, host, port }, () => resolve(opened))
       : tcpConnect({ host, port }, () => resolve(opened));
     opened.once("error", reject);
     opened.setTimeout(options.timeoutMs, () => {

@@ -9,7 +9,7 @@ import {
 } from "../kafka-common/object-controller";
 import { kubeKafkaClusterApi } from "./api";
 import { kafkaClusterReconciler } from "./controller";
-import { bootstrapServiceEndpoint, endpointResolverWithOverrides } from "./endpoint";
+import { kafkaEndpointResolver, kubeEndpointReads } from "./endpoint";
 import { KafkaClusterMetrics } from "./metrics";
 
 export interface KafkaClusterControllerOptions extends KafkaObjectControllerOptions {
@@ -34,9 +34,9 @@ export function startKafkaClusterController(
     name: "kafkacluster",
     reconcile: kafkaClusterReconciler({
       api,
-      resolveEndpoint: endpointResolverWithOverrides(
+      resolveEndpoint: kafkaEndpointResolver(
+        kubeEndpointReads(options.kubeConfig),
         options.kafkaEndpoints,
-        bootstrapServiceEndpoint((namespace, name) => api.readSecret(namespace, name)),
       ),
       probe: (endpoint) => clusterHealth(endpoint),
       metrics: new KafkaClusterMetrics(options.metrics.registry),

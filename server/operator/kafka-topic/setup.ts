@@ -8,7 +8,7 @@ import {
   type KafkaObjectControllerOptions,
   type RunningKafkaController,
 } from "../kafka-common/object-controller";
-import { bootstrapServiceEndpoint, endpointResolverWithOverrides } from "../kafka-cluster/endpoint";
+import { kafkaEndpointResolver, kubeEndpointReads } from "../kafka-cluster/endpoint";
 import { kafkaTopicReconciler } from "./controller";
 
 export interface KafkaTopicControllerOptions extends KafkaObjectControllerOptions {
@@ -31,9 +31,9 @@ export function startKafkaTopicController(
     name: "kafkatopic",
     reconcile: kafkaTopicReconciler({
       api,
-      resolveEndpoint: endpointResolverWithOverrides(
+      resolveEndpoint: kafkaEndpointResolver(
+        kubeEndpointReads(options.kubeConfig),
         options.kafkaEndpoints,
-        bootstrapServiceEndpoint((namespace, name) => api.readSecret(namespace, name)),
       ),
       actions: { ensureTopic, deleteTopic },
       logger: options.logger,

@@ -14,7 +14,7 @@ import {
   type KafkaObjectControllerOptions,
   type RunningKafkaController,
 } from "../kafka-common/object-controller";
-import { bootstrapServiceEndpoint, endpointResolverWithOverrides } from "../kafka-cluster/endpoint";
+import { kafkaEndpointResolver, kubeEndpointReads } from "../kafka-cluster/endpoint";
 import { kafkaUserReconciler } from "./controller";
 
 export interface KafkaUserControllerOptions extends KafkaObjectControllerOptions {
@@ -36,9 +36,9 @@ export function startKafkaUserController(
     name: "kafkauser",
     reconcile: kafkaUserReconciler({
       api,
-      resolveEndpoint: endpointResolverWithOverrides(
+      resolveEndpoint: kafkaEndpointResolver(
+        kubeEndpointReads(options.kubeConfig),
         options.kafkaEndpoints,
-        bootstrapServiceEndpoint((namespace, name) => api.readSecret(namespace, name)),
       ),
       actions: { aclBindings, setAcls, upsertScramUser, deleteScramUser, scramLoginWorks },
       logger: options.logger,
