@@ -6,9 +6,10 @@ import { moduleLogger } from "../log";
 
 /**
  * The audit trail of the REST API: every mutating request writes one structured JSON line (who,
- * their groups, what, on which object, the outcome) and, when it changed or was refused on an
- * existing object, a Kubernetes Event on that object naming the user, so that `kubectl describe`
- * and the dashboard's Events list show who did it.
+ * their groups, what, on which object, the outcome) and, when it changed an existing object, a
+ * Normal Kubernetes Event on that object naming the user, so that `kubectl describe` and the
+ * dashboard's Events list show who did it. Refusals are in the log only: a Warning Event on the
+ * target would let anyone who may read an object raise alerts on it.
  */
 
 const log = moduleLogger("api/audit");
@@ -85,7 +86,7 @@ export async function audit(entry: AuditEntry, events: EventRecorder): Promise<v
     },
     `${entry.verb} ${entry.kind.kind} ${outcome}`,
   );
-  if (entry.dryRun || !entry.name || !entry.uid) return;
+  if (entry.dryRun || !entry.name || !entry.uid || outcome !== "success") return;
   try {
     await events.record(
       {
@@ -96,7 +97,7 @@ export async function audit(entry: AuditEntry, events: EventRecorder): Promise<v
         uid: entry.uid,
       },
       {
-        type: entry.status < 400 ? "Normal" : "Warning",
+        type: "Normal",
         reason: reasonOf(entry.verb),
         message: auditMessage(entry),
       },
