@@ -8,11 +8,13 @@ import { csrfHeaders } from "./support/session";
 const run = Date.now().toString(36);
 const name = `e2e-act-${run}`;
 const restore = `e2e-act-restore-${run}`;
+const doomed = `e2e-act-del-${run}`;
 const spec = { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } };
 
 test.afterAll(async () => {
   await deleteObject(REFS.mysqlrestores, DEMO_NAMESPACE, restore);
   await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, name);
+  await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, doomed);
 });
 
 test("alice stops and starts a cluster with confirmation; a running restore refuses stop", async ({
@@ -90,6 +92,13 @@ test("bob, a viewer, sees the actions disabled with the RBAC reason, and the API
     `Kubernetes RBAC does not allow ${bob.email}`,
   );
   await expect(detail.action("stop")).toHaveAccessibleDescription(/Kubernetes RBAC does not allow/);
+  // Edit and Delete too, each with the reason as its accessible description.
+  for (const id of ["edit-resource", "delete-resource"]) {
+    await expect(page.getByTestId(id)).toHaveAttribute("aria-disabled", "true");
+    await expect(page.getByTestId(id)).toHaveAccessibleDescription(
+      /Kubernetes RBAC does not allow/,
+    );
+  }
   // A disabled button opens nothing.
   await detail.action("stop").click({ force: true });
   await expect(detail.dialog).toHaveCount(0);
@@ -101,4 +110,36 @@ test("bob, a viewer, sees the actions disabled with the RBAC reason, and the API
   expect(refused.status()).toBe(403);
   const body = (await refused.json()) as { error: { code: string; message: string } };
   expect(body.error.message).toContain(bob.email);
+});
+
+test("alice deletes a cluster from its detail page after a confirmation that says what happens to the data", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    data: { metadata: { name: doomed }, spec: { ...spec, deletionPolicy: "Delete" } },
+    headers: await csrfHeaders(page.request),
+  });
+  expect(created.status()).toBe(201);
+  const detail = new ResourceDetailPage(page, "mysqlclusters");
+  expect(await detail.goto(DEMO_NAMESPACE, doomed)).toBe(200);
+  await detail.expectLive();
+
+  await page.getByTestId("delete-resource").click();
+  await expect(detail.dialog).toContainText(`Delete MySQL cluster ${doomed}?`);
+  await expect(detail.dialog).toContainText(
+    "deletionPolicy is Delete: its volumes and credentials are deleted.",
+  );
+  await detail.dialog.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL(`**/mysqlclusters?namespace=${DEMO_NAMESPACE}`);
+  // The operator's finalizer carries out the policy, then the object is gone.
+  await expect
+    .poll(
+      async () =>
+        (
+          await page.request.get(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters/${doomed}`)
+        ).status(),
+      { timeout: 60_000 },
+    )
+    .toBe(404);
 });

@@ -42,11 +42,22 @@ export function EditResourceButton({
       </Link>
     );
   }
+  const reasonId = `edit-${kind.plural}-reason`;
   return (
-    <Tooltip content={decision.reason}>
-      <Button variant="secondary" isAriaDisabled data-testid="edit-resource">
-        Edit
-      </Button>
-    </Tooltip>
+    <>
+      <Tooltip content={decision.reason}>
+        <Button
+          variant="secondary"
+          isAriaDisabled
+          aria-describedby={reasonId}
+          data-testid="edit-resource"
+        >
+          Edit
+        </Button>
+      </Tooltip>
+      <span id={reasonId} className="pf-v6-screen-reader">
+        {decision.reason}
+      </span>
+    </>
   );
 }

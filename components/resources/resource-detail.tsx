@@ -19,6 +19,7 @@ import { ErrorPanel } from "../errors/error-panel";
 import { PageHeading } from "../layout/page-heading";
 import { LiveIndicator } from "../live/live-indicator";
 import { ConditionsTable } from "./conditions-table";
+import { DeleteResourceButton } from "./delete-button";
 import { EditResourceButton } from "./edit-button";
 import { BlockersPanel, StatusSummary, YamlBlock } from "./detail-summary";
 import { kindOf, kindTitle, type Resource } from "./model";
@@ -178,6 +179,11 @@ export function ResourceDetailView({
           <FlexItem align={{ default: "alignRight" }}>
             <EditResourceButton kind={kind} namespace={namespace} name={name} />
           </FlexItem>
+          {query.data ? (
+            <FlexItem>
+              <DeleteResourceButton kind={kind} object={query.data} />
+            </FlexItem>
+          ) : null}
         </Flex>
       </PageSection>
       {deletion ? <DeletedAlert deletedAt={deletion.deletedAt} what={title.one} /> : null}
