@@ -10,6 +10,7 @@ import {
 import type { ReconcileResult, Reconciler } from "../runtime/controller";
 import { KubeApiError, isConflict, isTerminal } from "../runtime/kube-api-error";
 import { parseObjectKey } from "../runtime/watched-object";
+import { setConditions } from "../runtime/conditions";
 import { headlessServiceAddress, type PodAddressResolver } from "./addresses";
 import { generatePassword, type ClusterApi, type RawCluster } from "./api";
 import {
@@ -35,6 +36,14 @@ import { backupHealth, backupsOf } from "./backup-health";
 import { ensureFinalizer, finalizeCluster, type DeletionContext } from "./deletion";
 import { effectiveCluster, stopHold, withLifecycle } from "./lifecycle-status";
 import { applyRoleLabels, recordTopology } from "./topology-record";
+import {
+  heldReplicas,
+  scaleDownCondition,
+  scaleDownGate,
+  scaleDownMayRemovePrimary,
+  type ScaleDownGate,
+  type ScaleDownOutcome,
+} from "./scale-down";
 
 export interface MySQLClusterReconcilerOptions {
   api: ClusterApi;
@@ -68,6 +77,9 @@ export interface MySQLClusterReconcilerOptions {
 /** How often a stop waiting for a backup or restore looks again besides their events, in ms. */
 const HOLD_POLL_MS = 15_000;
 
+/** Delay before the scale-down that follows a switchover made for it, in ms. */
+const SCALE_DOWN_REQUEUE_MS = 100;
+
 /** Delay before re-reading a cluster whose status write lost a race (409 Conflict), in ms. */
 const CONFLICT_REQUEUE_MS = 250;
 
@@ -81,7 +93,9 @@ function describeError(error: unknown): string {
 /**
  * The MySQLCluster reconcile, level-based (STYLE.md rule 9): get the cluster (NotFound = done),
  * skip other shards' clusters, stop at the pause annotation (no database action while paused),
- * ensure the credentials Secret, server-side apply the owned objects, then, while the cluster
+ * ensure the credentials Secret, server-side apply the owned objects (a lower `spec.replicas`
+ * that would remove the primary's pod is held at the current size until a switchover to a
+ * server that stays is done; see scale-down.ts), then, while the cluster
  * runs, do the database work (replication.ts: bootstrap, converge, failover, switchover), record
  * a new primary, move the pods' role labels, and write the status when it changed (409 =
  * re-read and requeue). A running cluster is requeued every probe interval, since a dead
@@ -137,7 +151,8 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
   ): Promise<{ statefulSet: V1StatefulSet; credentials: ClusterCredentials }> {
     const credentials = await ensureCredentials(api, cluster, newPassword, log);
     const { uid, generation, labels, namespace = "", name } = cluster.metadata;
-    const fingerprint = JSON.stringify([uid, generation, labels, cluster.spec.stopped]);
+    const { stopped, replicas } = cluster.spec;
+    const fingerprint = JSON.stringify([uid, generation, labels, stopped, replicas]);
     const last = lastApplied.get(key);
     if (last?.fingerprint === fingerprint && now().getTime() - last.atMs < reapplyIntervalMs) {
       const current = await api.getStatefulSet(namespace, name);
@@ -172,6 +187,7 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     current: { raw: RawCluster; cluster: MySQLCluster },
     pods: V1Pod[],
     credentials: ClusterCredentials,
+    gate: ScaleDownGate | undefined,
   ) {
     const { cluster } = current;
     const { namespace = "", name } = cluster.metadata;
@@ -184,10 +200,31 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
       mysql,
       now,
       log: clusterLog,
+      ...(gate?.kind === "hold" ? { scaleDownTo: gate.scaleTo } : {}),
     });
     const patched = await recordTopology(api, cluster, step, now(), metrics, clusterLog);
     const latest = patched ? await read(namespace, name) : current;
-    return { latest, view: step.view, requeueAfterMs: step.requeueAfterMs };
+    return { latest, step };
+  }
+
+  /** The status and Events with a held (or unchecked) scale-down's condition and Event. */
+  function withScaleDown(
+    lifecycle: { status: MySQLClusterStatus; events: ClusterEvent[] },
+    cluster: MySQLCluster,
+    gate: ScaleDownGate | undefined,
+    outcome: ScaleDownOutcome | undefined,
+  ): { status: MySQLClusterStatus; events: ClusterEvent[] } {
+    if (!gate) return lifecycle;
+    if (gate.kind === "unchecked")
+      return { ...lifecycle, events: [...lifecycle.events, gate.event] };
+    const previous = cluster.status?.conditions?.find((c) => c.type === "Progressing");
+    const generation = cluster.metadata.generation ?? 0;
+    const { condition, event } = scaleDownCondition(gate, outcome, generation, previous);
+    const conditions = setConditions(lifecycle.status.conditions, [condition], now());
+    return {
+      status: { ...lifecycle.status, conditions },
+      events: event ? [...lifecycle.events, event] : lifecycle.events,
+    };
   }
 
   const deletion: DeletionContext = { api, now, log, writeStatus };
@@ -224,9 +261,14 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     );
     // A requested stop waits for a running backup or restore: the cluster runs on meanwhile.
     const hold = stopHold(cluster, health.running);
+    const running = effectiveCluster(cluster, hold);
+    // A scale-down that would remove the primary's pod waits for a switchover (scale-down.ts).
+    const gate = scaleDownMayRemovePrimary(running)
+      ? scaleDownGate(running, await api.getStatefulSet(namespace, name), databaseChecks)
+      : undefined;
     let owned: Awaited<ReturnType<typeof applyOwned>>;
     try {
-      owned = await applyOwned(key, effectiveCluster(cluster, hold));
+      owned = await applyOwned(key, heldReplicas(running, gate));
     } catch (error) {
       if (!isTerminal(error)) throw error;
       log.warn({ key, err: error }, "owned object refused; not retrying until the spec changes");
@@ -235,13 +277,19 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     const pods = await api.listPods(namespace, podSelector(name));
     let view: ReplicationView | undefined;
     let requeueAfterMs: number | undefined;
+    let scaleDown: ScaleDownOutcome | undefined;
     if (databaseChecks && !effectiveCluster(cluster, hold).spec.stopped && pods.length > 0) {
       const held = { raw: current.raw, cluster: effectiveCluster(current.cluster, hold) };
-      const result = await replication(held, pods, owned.credentials);
+      const result = await replication(held, pods, owned.credentials, gate);
       if (!result.latest) return undefined;
       current = result.latest === held ? current : result.latest;
-      view = result.view;
-      requeueAfterMs = Math.min(probeIntervalMs, result.requeueAfterMs ?? probeIntervalMs);
+      view = result.step.view;
+      scaleDown = result.step.scaleDown;
+      requeueAfterMs = Math.min(probeIntervalMs, result.step.requeueAfterMs ?? probeIntervalMs);
+      // Switched over before a scale-down: scale down at once, not a probe interval later.
+      if (scaleDown?.kind === "switchover" && scaleDown.succeeded) {
+        requeueAfterMs = SCALE_DOWN_REQUEUE_MS;
+      }
     }
     const computed = computeStatus({
       cluster: effectiveCluster(current.cluster, hold),
@@ -251,7 +299,8 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
       ...(databaseChecks ? {} : { databaseChecksDisabled: true }),
       now: now(),
     });
-    const { status: next, events } = withLifecycle(current.cluster, computed, health, hold, now());
+    const lifecycle = withLifecycle(current.cluster, computed, health, hold, now());
+    const { status: next, events } = withScaleDown(lifecycle, current.cluster, gate, scaleDown);
     await applyRoleLabels(api, namespace, pods, next.instances ?? [], next.primary, log);
     metrics.report(namespace, name, next);
     metrics.backups(namespace, name, backupReport(current.cluster, health));

@@ -8,6 +8,7 @@ import type { PodAddressResolver } from "./addresses";
 import type { MySQLActions } from "./mysql-actions";
 import { selectorLabels } from "./names";
 import type { ReplicationView } from "./replication-status";
+import type { ScaleDownOutcome } from "./scale-down";
 import type { ClusterEvent } from "./status-events";
 
 /** Shapes shared by the steps of one reconcile's database work (replication.ts). */
@@ -21,6 +22,11 @@ export interface ReplicationStepInput {
   mysql: MySQLActions;
   now: () => Date;
   log: Logger;
+  /**
+   * Set while a scale-down to this many servers is held because it would remove the primary
+   * (scale-down.ts): the step switches over to a server that stays, instead of converging.
+   */
+  scaleDownTo?: number;
 }
 
 /** What the steps share once every server has been probed. */
@@ -53,6 +59,8 @@ export interface ReplicationStepResult {
   requeueAfterMs?: number;
   /** A failover was attempted and refused. */
   failoverRefused?: boolean;
+  /** What was done about a held scale-down (see `scaleDownTo`). */
+  scaleDown?: ScaleDownOutcome;
 }
 
 /** The view of a step's outcome with `primary` recorded. */

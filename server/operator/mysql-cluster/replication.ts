@@ -1,6 +1,11 @@
 import "server-only";
 import { RESTORE_IN_PROGRESS_ANNOTATION } from "@/lib/crds/mysql-restore";
-import { describeError, instanceFromPod, type ReplicaOutcome } from "@/server/mysql";
+import {
+  describeError,
+  instanceFromPod,
+  type InstanceStatus,
+  type ReplicaOutcome,
+} from "@/server/mysql";
 import { failoverStep } from "./failover";
 import { ownedNames } from "./names";
 import {
@@ -12,6 +17,7 @@ import {
   type StepState,
   type TopologyChange,
 } from "./replication-step";
+import { chooseScaleDownTarget, podOrdinal, type ScaleDownOutcome } from "./scale-down";
 import { switchoverRequest, switchoverStep } from "./switchover";
 import {
   convergencePlan,
@@ -70,6 +76,9 @@ export async function reconcileReplication(
     : undefined;
   const target = switchoverRequest(cluster);
   if (target !== undefined) return switchoverStep(state, primary.name, target, change);
+  const scaleDown = await scaleDownSwitchover(state, primary, change);
+  if (scaleDown?.kind === "switchover") return scaleDown.result;
+  const blocked = scaleDown ? { scaleDown: scaleDown.outcome } : {};
   const writesHeldBy = cluster.metadata.annotations?.[RESTORE_IN_PROGRESS_ANNOTATION];
   const held = writesHeldBy === undefined ? {} : { writesHeldBy };
   const plan = convergencePlan(
@@ -79,12 +88,55 @@ export async function reconcileReplication(
     context.semiSync.enabled,
     writesHeldBy !== undefined,
   );
-  if (planIsEmpty(plan)) return { view: viewOf(state, primary.name, held), change };
+  if (planIsEmpty(plan)) return { view: viewOf(state, primary.name, held), change, ...blocked };
   log.info({ primary: primary.name, ...plan, ...held }, "converging replication");
   const followers = followersOf(primary, state.probes).length;
   const refusals = await converge(input, refs, primary.name, plan, followers);
   const after = { ...state, probes: await mysql.probeAll(context, refs) };
-  return { view: viewOf(after, primary.name, { refusals, ...held }), change };
+  return { view: viewOf(after, primary.name, { refusals, ...held }), change, ...blocked };
+}
+
+/**
+ * While a scale-down that removes `primary` is held (`input.scaleDownTo`): switch over to the
+ * most advanced server that stays (see chooseScaleDownTarget), or say why none can take over
+ * (`blocked`; the caller converges as usual). Undefined when no such scale-down is held.
+ */
+async function scaleDownSwitchover(
+  state: StepState,
+  primary: InstanceStatus,
+  change: TopologyChange | undefined,
+): Promise<
+  | { kind: "switchover"; result: ReplicationStepResult }
+  | { kind: "blocked"; outcome: ScaleDownOutcome }
+  | undefined
+> {
+  const { cluster, log, scaleDownTo } = state.input;
+  const clusterName = cluster.metadata.name;
+  if (scaleDownTo === undefined) return undefined;
+  if ((podOrdinal(clusterName, primary.name) ?? -1) < scaleDownTo) return undefined;
+  const choice = chooseScaleDownTarget(clusterName, primary, state.probes, scaleDownTo);
+  if (!choice.ok) {
+    log.warn({ primary: primary.name, scaleDownTo, why: choice.message }, "scale-down held");
+    return { kind: "blocked", outcome: { kind: "blocked", message: choice.message } };
+  }
+  log.info(
+    { from: primary.name, to: choice.target, scaleDownTo },
+    "switching over before scaling down",
+  );
+  const result = await switchoverStep(state, primary.name, choice.target, change);
+  const succeeded = result.change?.kind === "switchover";
+  const message = succeeded
+    ? (result.change?.event.message ?? "")
+    : (result.switchoverAnswered?.record.message ?? "");
+  const outcome: ScaleDownOutcome = {
+    kind: "switchover",
+    from: primary.name,
+    target: choice.target,
+    scaleTo: scaleDownTo,
+    succeeded,
+    message,
+  };
+  return { kind: "switchover", result: { ...result, scaleDown: outcome } };
 }
 
 /** Carries out a {@link ConvergencePlan}; failures of single servers become outcomes. */

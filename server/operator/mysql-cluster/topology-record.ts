@@ -8,6 +8,7 @@ import type { ClusterApi } from "./api";
 import type { ClusterMetrics } from "./metrics";
 import { roleLabelChanges, roleLabelPatch } from "./pod-roles";
 import type { ReplicationStepResult } from "./replication-step";
+import { scaleDownSwitchoverEvent } from "./scale-down";
 
 /** Attempts at recording a new primary before the reconcile gives up and throws. */
 const RECORD_ATTEMPTS = 5;
@@ -32,7 +33,8 @@ async function patchStatusWithRetry(
  * Records what a replication step changed, in the order that keeps the record safe: the new
  * primary (`status.primary` with `lastFailover` / `lastSwitchover`) first, with a merge patch
  * that cannot conflict and is retried, because the next reconcile trusts it; then the Event;
- * then the switchover annotation is removed (only if it still asks for the same pod).
+ * then the switchover annotation is removed (only if it still asks for the same pod). A
+ * switchover run before a scale-down gets its `SwitchingOverBeforeScaleDown` Event first.
  *
  * @returns true when the cluster's status was patched (the caller must re-read the cluster).
  * @throws KubeApiError when the new primary could not be recorded after retries.
@@ -53,6 +55,9 @@ export async function recordTopology(
   if (step.failoverRefused) metrics.topologyChange(namespace, name, "failover", "refused");
   let patched = false;
   let handledSwitchover: string | undefined;
+  const progressing = cluster.status?.conditions?.find((c) => c.type === "Progressing");
+  const scaleDownEvent = step.scaleDown && scaleDownSwitchoverEvent(step.scaleDown, progressing);
+  if (scaleDownEvent) await event(scaleDownEvent);
   if (step.change) {
     await patchStatusWithRetry(api, cluster, step.change.statusPatch);
     patched = true;
@@ -75,7 +80,9 @@ export async function recordTopology(
       metrics.topologyChange(namespace, name, "switchover", "refused");
     handledSwitchover = target;
   }
-  if (handledSwitchover !== undefined) {
+  // A switchover the operator chose itself (before a scale-down) has no annotation to remove.
+  const requested = cluster.metadata.annotations?.[SWITCHOVER_ANNOTATION];
+  if (handledSwitchover !== undefined && requested === handledSwitchover) {
     await api.removeAnnotation(namespace, name, SWITCHOVER_ANNOTATION, handledSwitchover);
   }
   return patched;
