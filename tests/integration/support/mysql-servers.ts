@@ -6,7 +6,8 @@
  * These tests use instances 4, 5 and 6 (`mariadb.sh start 6`): instance 1 is the backup tests'
  * standalone server, and the replication tests reset binary logs and kill servers, which must
  * not happen under another suite running at the same time on the same profile. The operator's
- * whole-flow tests use instances 7, 8 and 9 (`startServers(7)`).
+ * whole-flow tests use instances 7, 8 and 9 (`startServers(7)`), the scale-down tests 10, 11 and
+ * 12; the restore tests use 1 and 2.
  */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
