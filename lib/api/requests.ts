@@ -66,6 +66,40 @@ function createSchema(kind: KindInfo, plural: KindPlural) {
     .meta({ id: `Create${kind.kind}Request`, description: `A new ${kind.kind}.` });
 }
 
+/**
+ * The `metadata` fields the apiserver manages, accepted in an update body so that an object can
+ * be sent back exactly as `GET` returned it (read-modify-write) and ignored: the stored values are
+ * kept whatever the body says (finalizers and ownerReferences included, so that a PUT can never
+ * remove a finalizer or an owner). Shapes are checked loosely (an object as the apiserver writes
+ * it); unknown fields next to them are still refused.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/object-meta/
+ */
+const ignored = (what: string) => `Ignored on update: ${what} (the stored value is kept).`;
+export const SERVER_MANAGED_METADATA = {
+  uid: z.string().optional().describe(ignored("set by the apiserver")),
+  generation: z.number().int().optional().describe(ignored("set by the apiserver")),
+  creationTimestamp: z.string().nullable().optional().describe(ignored("set by the apiserver")),
+  deletionTimestamp: z.string().nullable().optional().describe(ignored("set by the apiserver")),
+  deletionGracePeriodSeconds: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .describe(ignored("set by the apiserver")),
+  selfLink: z.string().optional().describe(ignored("set by the apiserver")),
+  generateName: z.string().optional().describe(ignored("used at creation only")),
+  managedFields: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe(ignored("server-side apply bookkeeping")),
+  finalizers: z.array(z.string()).optional().describe(ignored("the operator's finalizers")),
+  ownerReferences: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe(ignored("owners are not changed through this API")),
+};
+
 function updateSchema(kind: KindInfo, plural: KindPlural) {
   return z
     .strictObject({
@@ -82,8 +116,13 @@ function updateSchema(kind: KindInfo, plural: KindPlural) {
           .describe("The version the change was made on; a stale one is refused with 409."),
         labels: LabelsSchema.optional(),
         annotations: AnnotationsSchema.optional(),
+        ...SERVER_MANAGED_METADATA,
       }),
       spec: SPEC_SCHEMAS[plural],
+      status: z
+        .unknown()
+        .optional()
+        .describe("Ignored: the status belongs to the operator (accepted for read-modify-write)."),
     })
     .meta({
       id: `Update${kind.kind}Request`,
@@ -103,9 +142,13 @@ export type CreateResourceRequest = {
   };
   spec: Record<string, unknown>;
 };
-/** A strict update body: as a create, plus the resourceVersion it was made on. */
+/**
+ * A strict update body: as a create, plus the resourceVersion it was made on; the server-managed
+ * metadata ({@link SERVER_MANAGED_METADATA}) and `status` of a `GET` answer are accepted and ignored.
+ */
 export type UpdateResourceRequest = CreateResourceRequest & {
-  metadata: { resourceVersion?: string };
+  metadata: { resourceVersion?: string; uid?: string } & Record<string, unknown>;
+  status?: unknown;
 };
 
 /** The request schemas of one kind. */

@@ -1,7 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { ApiErrorBodySchema } from "@/lib/api/errors";
+import { WatchPluralSchema } from "@/lib/api/watch-events";
+import { CSRF_HEADER } from "../auth/csrf";
 import { OPERATIONS, type Operation } from "./openapi-operations";
+import { OTHER_ROUTES, type OtherRoute } from "./openapi-routes";
 
 /**
  * The OpenAPI 3.1 document of the REST API, generated from {@link OPERATIONS}: the zod schemas
@@ -87,6 +90,60 @@ function parameters(op: Operation, components: Record<string, JsonSchema>) {
   return result;
 }
 
+/**
+ * Who may call an operation: a browser session (mutating requests also need the CSRF header), or
+ * a bearer JWT of the same OpenID provider. The document itself needs neither.
+ */
+function security(mutating: boolean) {
+  return [mutating ? { session: [], csrf: [] } : { session: [] }, { bearer: [] }];
+}
+
+const errorRefs = (statuses: number[], always: number[]) =>
+  Object.fromEntries(
+    [...new Set([...always, ...statuses])]
+      .sort((a, b) => a - b)
+      .map((status) => [status, { $ref: `#/components/responses/${status}` }]),
+  );
+
+/** The `get` operation of a route of {@link OTHER_ROUTES}. */
+function otherOperation(route: OtherRoute, components: Record<string, JsonSchema>) {
+  const params: JsonSchema[] = route.pathParams.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema:
+      name === "plural"
+        ? toComponentSchema(WatchPluralSchema, "input", components)
+        : { type: "string" },
+  }));
+  for (const [name, schema] of Object.entries(route.query?.shape ?? {})) {
+    params.push({
+      name,
+      in: "query",
+      required: !(schema as z.ZodType).safeParse(undefined).success,
+      schema: toComponentSchema(schema as z.ZodType, "input", components),
+    });
+  }
+  const { json, eventStream, description } = route.response;
+  if (json) addComponent(components, json.name, json.schema, "output");
+  const content = json
+    ? { "application/json": { schema: ref(json.name) } }
+    : eventStream
+      ? { "text/event-stream": { schema: { type: "string", description: eventStream } } }
+      : { "application/json": { schema: { type: "object", description: "OpenAPI 3.1" } } };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    security: route.public ? [] : security(false),
+    parameters: params,
+    responses: {
+      200: { description, content },
+      ...errorRefs(route.errors, route.public ? [] : [401, 500, 503]),
+    },
+  };
+}
+
 function operationObject(op: Operation, components: Record<string, JsonSchema>) {
   const responseName =
     "kind" in op.response.body ? op.response.body.kind.kind : op.response.body.name;
@@ -94,11 +151,12 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
     "kind" in op.response.body ? op.response.body.kind.schema : op.response.body.schema;
   addComponent(components, responseName, responseSchema, "output");
   if (op.request) addComponent(components, op.request.name, op.request.schema, "input");
-  const errors = [...new Set([401, ...op.errors, 429, 500, 503])].sort((a, b) => a - b);
+  const mutating = op.method !== "get";
   return {
     operationId: op.operationId,
     summary: op.summary,
     tags: [op.kind.kind],
+    security: security(mutating),
     parameters: parameters(op, components),
     ...(op.request && {
       requestBody: {
@@ -111,9 +169,7 @@ function operationObject(op: Operation, components: Record<string, JsonSchema>) 
         description: op.response.description,
         content: { "application/json": { schema: ref(responseName) } },
       },
-      ...Object.fromEntries(
-        errors.map((status) => [status, { $ref: `#/components/responses/${status}` }]),
-      ),
+      ...errorRefs(op.errors, [401, 500, 503, ...(mutating ? [429] : [])]),
     },
   };
 }
@@ -125,6 +181,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op, components) };
+  }
+  for (const route of OTHER_ROUTES) {
+    paths[route.path] = { ...paths[route.path], get: otherOperation(route, components) };
   }
   const responses = Object.fromEntries(
     Object.entries(ERROR_DESCRIPTIONS).map(([status, description]) => [
@@ -141,14 +200,32 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         "Resources and actions of the Pilothouse operator (MySQL and Kafka), acting as the caller through Kubernetes impersonation: Kubernetes RBAC decides. Errors are { error: { code, message, causes[] } }.",
     },
     servers: [{ url: "/" }],
-    security: [{ session: [] }, { bearer: [] }],
+    security: security(false),
     paths,
     components: {
       schemas: components,
       responses,
       securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
-        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description:
+            "The browser session of a sign-in through the dashboard (`__Secure-next-auth.session-token` when served over HTTPS).",
+        },
+        csrf: {
+          type: "apiKey",
+          in: "header",
+          name: "X-CSRF-Token",
+          description: `With a session cookie, every mutating request (POST, PUT, PATCH, DELETE) must send next-auth's CSRF token in this header (${CSRF_HEADER}), from the same origin.`,
+        },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "An ID or access token of the dashboard's OpenID provider, validated against its JWKS (automation clients; no CSRF).",
+        },
       },
     },
   };
@@ -156,7 +233,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
 
 let cached: Record<string, unknown> | undefined;
 
-/** `GET /api/v1/openapi.json`: the document (built once per process). */
+/**
+ * `GET /api/v1/openapi.json`: the document (built once per process), served to anyone: it
+ * describes the API and holds no data, so shared caches may keep it for 5 minutes.
+ */
 export function openApiHandler(): Response {
   cached ??= buildOpenApiDocument();
   return Response.json(cached, { headers: { "Cache-Control": "public, max-age=300" } });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { UserKubeClients } from "../kube/client";
 import { unauthorized } from "./errors";
-import { resourceRoute, type CallerDeps } from "./resource-context";
+import { resourceRoute, unsupportedMethod, type CallerDeps } from "./resource-context";
 
 const alice = {
   username: "alice@pilothouse.dev",
@@ -54,5 +54,36 @@ describe("resourceRoute", () => {
     const response = await failing(request, context);
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ error: { code: "InternalError" } });
+  });
+});
+
+describe("unsupportedMethod", () => {
+  const call = (method: string, plural: string, guardOk = true) =>
+    unsupportedMethod<{ plural: string }>(["GET"], deps(guardOk))(
+      new Request(`http://localhost/api/v1/${plural}`, { method }),
+      { params: Promise.resolve({ plural }) },
+    );
+
+  it.each(["GET", "POST", "PUT", "PATCH", "DELETE"])(
+    "%s on an unknown plural: JSON 404 naming it and the known plurals",
+    async (method) => {
+      const response = await call(method, "foos");
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("NotFound");
+      expect(body.error.message).toMatch(/"foos"/);
+      expect(body.error.message).toMatch(/mysqlclusters, .*kafkausers/);
+    },
+  );
+
+  it("a known plural: JSON 405 with Allow", async () => {
+    const response = await call("DELETE", "mysqlclusters");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET");
+    expect(await response.json()).toMatchObject({ error: { message: /DELETE is not served/ } });
+  });
+
+  it("the guard's 401 first, without a session", async () => {
+    expect((await call("PUT", "foos", false)).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { kindByPlural, type KindInfo, type KindPlural } from "@/lib/api/kinds";
+import { KIND_PLURALS, kindByPlural, type KindInfo, type KindPlural } from "@/lib/api/kinds";
 import type { UserIdentity } from "../auth/identity";
 import { kubeForUser, type UserKubeClients } from "../kube/client";
 import { getEventRecorder, type EventRecorder } from "../kube/events";
@@ -62,17 +62,47 @@ export function resourceRoute<P>(
 
 export const NO_STORE = { "Cache-Control": "no-store" };
 
-/** The kind of a path segment, or the 404 to answer. */
+/** The 404 of an unknown plural: names it and lists the known ones. */
+export function unknownPlural(plural: string): ApiError {
+  return apiError(
+    404,
+    "NotFound",
+    `There is no resource type "${plural}" in the Pilothouse API; the known ones are ${KIND_PLURALS.join(", ")}.`,
+  );
+}
+
+/** The kind of a path segment, or the 404 to answer ({@link unknownPlural}). */
 export function kindOrNotFound(
   plural: string,
 ): { ok: true; kind: KindInfo & { plural: KindPlural } } | { ok: false; response: Response } {
   const kind = kindByPlural(plural);
   if (kind) return { ok: true, kind: kind as KindInfo & { plural: KindPlural } };
-  return {
-    ok: false,
-    response: errorResponse(
-      apiError(404, "NotFound", `There is no resource type "${plural}" in the Pilothouse API.`),
-    ),
+  return { ok: false, response: errorResponse(unknownPlural(plural)) };
+}
+
+/**
+ * A route handler for the methods a route does not serve, so that Next.js never answers them
+ * with an empty 405: after the guard (401 first, like every route; no CSRF or rate limit, as
+ * nothing is changed), an unknown `{plural}` is the JSON 404 of {@link unknownPlural}, and a
+ * known one is a JSON 405 with `Allow` (RFC 9110 §15.5.6).
+ *
+ * @param allowed - the methods the route does serve, e.g. `["GET"]`.
+ */
+export function unsupportedMethod<P extends { plural: string }>(
+  allowed: readonly string[],
+  deps: Pick<CallerDeps, "guard"> = DEFAULT_DEPS,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    const guard = await deps.guard(request, { mutating: false });
+    if (!guard.ok) return guard.response;
+    const { plural } = await context.params;
+    if (!kindByPlural(plural)) return errorResponse(unknownPlural(plural));
+    const allow = allowed.join(", ");
+    const response = errorResponse(
+      apiError(405, "BadRequest", `${request.method} is not served here; use ${allow}.`),
+    );
+    response.headers.set("Allow", allow);
+    return response;
   };
 }
 

@@ -162,7 +162,9 @@ export async function createHandler(
 /**
  * `PUT /api/v1/namespaces/{namespace}/{plural}/{name}[?dryRun=All]` with an update body →
  * 200 the object. Replaces the spec (and the labels and annotations when given; kept when
- * omitted). With `metadata.resourceVersion`, a stale version is refused with 409 Conflict.
+ * omitted). With `metadata.resourceVersion`, a stale version is refused with 409 Conflict; with
+ * `metadata.uid`, an object deleted and created again since is too. The object as `GET` answered
+ * it is accepted as a body: server-managed metadata and `status` are ignored.
  */
 export async function updateHandler(
   caller: Caller,
@@ -197,8 +199,13 @@ export async function updateHandler(
     return refuseCaught(caller, named, err);
   }
   const uid = uidOf(current);
-  // Everything the apiserver keeps (uid, finalizers, ownerReferences) goes back as it was;
-  // managedFields are left out so that the apiserver keeps its own.
+  if (metadata.uid !== undefined && metadata.uid !== uid) {
+    const message = `${info.kind} "${name}" was deleted and created again since it was read (metadata.uid differs); read it again.`;
+    return refuse(caller, { ...named, uid }, apiError(409, "Conflict", message));
+  }
+  // Everything the apiserver keeps (uid, generation, timestamps, finalizers, ownerReferences)
+  // goes back as it was, whatever the body said (a GET answer sent back carries them all);
+  // managedFields are left out so that the apiserver keeps its own. `status` is never sent.
   const { managedFields: _managed, ...currentMeta } = current.metadata ?? {};
   void _managed;
   const replacement: RawObject = {

@@ -272,6 +272,52 @@ describe("update", () => {
     expect(stale.message).toMatch(/the object has been modified/);
   });
 
+  it("read-modify-write: the object as GET answered it, spec changed, is accepted (200)", async () => {
+    type Got = {
+      apiVersion: string;
+      kind: string;
+      metadata: Record<string, unknown> & { uid: string; finalizers?: string[] };
+      spec: { replicas: number };
+      status?: unknown;
+    };
+    const got = (await current()) as unknown as Got;
+    // What a GET answers carries the apiserver's own fields: all must be tolerated.
+    expect(typeof got.metadata.uid).toBe("string");
+    expect(typeof got.metadata.generation).toBe("number");
+    expect(typeof got.metadata.creationTimestamp).toBe("string");
+    const edited = {
+      ...got,
+      metadata: { ...got.metadata, finalizers: ["example.com/not-yours"], ownerReferences: [] },
+      spec: { ...got.spec, replicas: got.spec.replicas + 1 },
+      status: { phase: "Made up by the client" },
+    };
+    const updated = await expectJson<Got>(await put("alice", "orders", edited), 200);
+    expect(updated.spec.replicas).toBe(got.spec.replicas + 1);
+    expect(updated.metadata.uid).toBe(got.metadata.uid);
+    // Finalizers and status are not the client's to change through PUT: the stored ones stay.
+    expect(updated.metadata.finalizers).toEqual(got.metadata.finalizers);
+    expect(updated.status).toEqual(got.status);
+
+    // Unknown fields elsewhere are still refused, with their path; apiVersion/kind must match.
+    const again = (await current()) as unknown as Got;
+    const typo = await expectError(
+      await put("alice", "orders", { ...again, metadata: { ...again.metadata, labelz: {} } }),
+      422,
+    );
+    expect(typo.causes.map((c) => c.field)).toContain("metadata.labelz");
+    const wrongKind = await expectError(
+      await put("alice", "orders", { ...again, kind: "KafkaCluster" }),
+      422,
+    );
+    expect(wrongKind.causes.map((c) => c.field)).toContain("kind");
+    // A uid of another incarnation of the object: 409, nothing written.
+    const recreated = await expectError(
+      await put("alice", "orders", { ...again, metadata: { ...again.metadata, uid: "0000" } }),
+      409,
+    );
+    expect(recreated.message).toMatch(/created again/);
+  });
+
   it("403 for bob, 404 for a missing object, 422 from zod and from the apiserver", async () => {
     const body = { metadata: { name: "orders" }, spec: clusterSpec };
     expect((await expectError(await put("bob", "orders", body), 403)).message).toMatch(
