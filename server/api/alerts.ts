@@ -53,7 +53,8 @@ const GettableAlertSchema = z.object({
 const GettableAlertsSchema = z.array(GettableAlertSchema);
 type GettableAlert = z.infer<typeof GettableAlertSchema>;
 
-const QuerySchema = z.object({ namespace: Dns1123LabelSchema });
+/** `GET /api/v1/alerts?namespace=`: the query this route validates (also in the OpenAPI document). */
+export const AlertsQuerySchema = z.object({ namespace: Dns1123LabelSchema });
 
 /**
  * The Alertmanager base URL from the environment, or `undefined` when none is configured.
@@ -122,7 +123,7 @@ const PILOTHOUSE_KINDS = new Set<string>(KINDS.map((k) => k.kind));
 export async function alertsHandler(request: Request): Promise<Response> {
   const guard = await guardRequest(request, { mutating: false });
   if (!guard.ok) return guard.response;
-  const query = validate(QuerySchema, queryOf(request), "Invalid query.");
+  const query = validate(AlertsQuerySchema, queryOf(request), "Invalid query.");
   if (!query.ok) return errorResponse(query.error);
   const { namespace } = query.value;
   try {

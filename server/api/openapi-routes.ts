@@ -1,9 +1,9 @@
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import { NamespaceListSchema, PermissionsSchema } from "@/lib/api/permissions";
 import { AlertsResponseSchema, EventListSchema, PodListSchema } from "@/lib/api/related";
 import { WATCH_EVENT, WatchQuerySchema } from "@/lib/api/watch-events";
-import { Dns1123LabelSchema } from "@/lib/crds/common";
+import { AlertsQuerySchema } from "./alerts";
 
 /**
  * The routes of the REST API that are not one kind's resource operations (those are
@@ -34,9 +34,6 @@ export interface OtherRoute {
   /** Served without a session (the document itself). */
   public?: boolean;
 }
-
-/** `?namespace=` of the alerts route (as `server/api/alerts.ts` validates it). */
-export const AlertsQuerySchema = z.object({ namespace: Dns1123LabelSchema });
 
 const related = "/api/v1/namespaces/{namespace}/{plural}/{name}";
 
