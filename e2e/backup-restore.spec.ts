@@ -1,0 +1,276 @@
+import { expect, test, type Page } from "@playwright/test";
+import { alice, bob, DEMO_NAMESPACE } from "./demo-users";
+import { deleteObject, IDLE_SHARD, patchStatus, REFS } from "./pages/admin-fixtures";
+import {
+  BACKUP_CLUSTER_LABEL,
+  backupStorage,
+  kubeTime,
+  readRun,
+  runsOfCluster,
+} from "./pages/backup-fixtures";
+import { BackupRunsSection } from "./pages/backup-runs";
+import { ResourceDetailPage } from "./pages/resource-detail-page";
+import { signIn } from "./pages/sign-in-flow";
+import { csrfHeaders } from "./support/session";
+
+/*
+ * Back up now and Restore through the dashboard. The e2e platform has no S3 server and runs the
+ * operator with database checks off on KWOK, so no backup can really complete: these tests prove
+ * the UI flow and the objects the API creates. The operator-run cluster shows whatever phase the
+ * operator writes; on the cluster in the idle operator shard nothing runs the backups and
+ * restores, so the test writes their status with the admin kubeconfig, as an operator would.
+ */
+
+const run = Date.now().toString(36);
+/** Reconciled by the running operator. */
+const live = `e2e-bk-${run}`;
+/** In the idle shard: its status and its runs' status are written by the test. */
+const idle = `e2e-bkidle-${run}`;
+const base = { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } };
+const storages = [backupStorage("main"), backupStorage("archive")];
+
+test.afterAll(async () => {
+  for (const cluster of [live, idle]) {
+    for (const ref of [REFS.mysqlrestores, REFS.mysqlbackups]) {
+      for (const r of await runsOfCluster(ref, DEMO_NAMESPACE, cluster)) {
+        await deleteObject(ref, DEMO_NAMESPACE, r.metadata.name);
+      }
+    }
+    await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, cluster);
+  }
+});
+
+/** Creates a MySQLCluster as the signed-in user, through the dashboard's API. */
+async function createCluster(page: Page, name: string, labels: Record<string, string> = {}) {
+  const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
+    data: { metadata: { name, labels }, spec: { ...base, backup: { storages } } },
+    headers: await csrfHeaders(page.request),
+  });
+  expect(created.status()).toBe(201);
+}
+
+/** The one run of `cluster` that the API created, once it exists. */
+async function onlyRun(ref: typeof REFS.mysqlbackups, cluster: string) {
+  await expect.poll(async () => (await runsOfCluster(ref, DEMO_NAMESPACE, cluster)).length).toBe(1);
+  const [created] = await runsOfCluster(ref, DEMO_NAMESPACE, cluster);
+  if (!created) throw new Error(`no run of ${cluster}`);
+  return created;
+}
+
+test("alice backs up a running cluster to the storage she picks; history shows the operator's phase", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  await createCluster(page, live);
+  const detail = new ResourceDetailPage(page, "mysqlclusters");
+  const history = new BackupRunsSection(page, "backup-history");
+  expect(await detail.goto(DEMO_NAMESPACE, live)).toBe(200);
+  await detail.expectLive();
+  await expect(detail.phase).toHaveText("Ready", { timeout: 60_000 });
+  await expect(detail.section("Backup history")).toContainText("No MySQL backups of this cluster");
+
+  // The dialog asks which of spec.backup.storages; Cancel creates nothing.
+  await expect(detail.action("backup")).toBeEnabled();
+  await detail.action("backup").click();
+  await expect(detail.dialog).toContainText(`Back up MySQL cluster ${live}?`);
+  const storage = detail.dialog.getByRole("combobox", { name: "Storage" });
+  await expect(storage.locator("option")).toHaveText(["main", "archive"]);
+  await detail.dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(detail.dialog).toHaveCount(0);
+  expect(await runsOfCluster(REFS.mysqlbackups, DEMO_NAMESPACE, live)).toHaveLength(0);
+
+  await detail.action("backup").click();
+  await storage.selectOption("archive");
+  await detail.dialog.getByRole("button", { name: "Back up", exact: true }).click();
+  await expect(detail.dialog).toHaveCount(0);
+  await expect(detail.requested).toContainText("Back up requested");
+
+  // The API created one MySQLBackup of this cluster to the chosen storage, in its shard (none).
+  const backup = await onlyRun(REFS.mysqlbackups, live);
+  expect(backup.metadata.name.startsWith(`${live}-`)).toBe(true);
+  expect(backup.spec).toMatchObject({ clusterName: live, storageName: "archive" });
+  expect(backup.metadata.labels?.[BACKUP_CLUSTER_LABEL]).toBe(live);
+  expect(backup.metadata.labels?.[Object.keys(IDLE_SHARD)[0] ?? ""]).toBeUndefined();
+
+  // It appears in the backup history live, and the row follows what the operator writes.
+  await expect(history.row(backup.metadata.name)).toBeVisible();
+  await expect(history.link(backup.metadata.name)).toHaveAttribute(
+    "href",
+    `/mysqlbackups/${DEMO_NAMESPACE}/${backup.metadata.name}`,
+  );
+  await expect(async () => {
+    const phase = (await readRun(REFS.mysqlbackups, DEMO_NAMESPACE, backup.metadata.name)).status
+      ?.phase;
+    expect(phase, "the operator has written a phase").toBeDefined();
+    await expect(history.phase(backup.metadata.name)).toHaveText(phase ?? "", { timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+});
+
+test("a backup that has not finished refuses a second one, in the UI and in the API", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  await createCluster(page, idle, IDLE_SHARD);
+  await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, idle, { phase: "Ready" });
+  const detail = new ResourceDetailPage(page, "mysqlclusters");
+  const history = new BackupRunsSection(page, "backup-history");
+  expect(await detail.goto(DEMO_NAMESPACE, idle)).toBe(200);
+  await detail.expectLive();
+  await expect(detail.phase).toHaveText("Ready");
+  await expect(detail.action("restore")).toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("restore")).toContainText(
+    "There is no Succeeded backup of this cluster to restore.",
+  );
+
+  await detail.runAction("backup", "Back up");
+  await expect(detail.requested).toContainText("Back up requested");
+  const backup = await onlyRun(REFS.mysqlbackups, idle);
+  const name = backup.metadata.name;
+  // The first storage is the default choice; the run is in the cluster's (idle) shard.
+  expect(backup.spec).toMatchObject({ clusterName: idle, storageName: "main" });
+  expect(backup.metadata.labels).toMatchObject(IDLE_SHARD);
+  await expect(history.phase(name)).toHaveText("Pending");
+
+  // While it is Pending a second backup is disabled, with the reason.
+  await expect(detail.action("backup")).toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("backup")).toContainText(`Backup ${name} is still running`);
+  await expect(detail.action("backup")).toHaveAccessibleDescription(/is still running/);
+  await detail.action("backup").click({ force: true });
+  await expect(detail.dialog).toHaveCount(0);
+
+  // Running, as an operator would write it: still refused, and the API says why (409).
+  await patchStatus(REFS.mysqlbackups, DEMO_NAMESPACE, name, {
+    phase: "Running",
+    startedAt: kubeTime(),
+  });
+  await expect(history.phase(name)).toHaveText("Running");
+  await expect(detail.actionReason("backup")).toContainText(`Backup ${name} is still running`);
+  const refused = await page.request.post(
+    `/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters/${idle}/actions/backup`,
+    { data: { storageName: "archive" }, headers: await csrfHeaders(page.request) },
+  );
+  expect(refused.status()).toBe(409);
+  const body = (await refused.json()) as { error: { message: string } };
+  expect(body.error.message).toContain(`already Running (MySQLBackup ${name})`);
+  expect(await runsOfCluster(REFS.mysqlbackups, DEMO_NAMESPACE, idle)).toHaveLength(1);
+});
+
+test("alice restores a Succeeded backup; the restore is listed and stop waits for it", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  const [backup] = await runsOfCluster(REFS.mysqlbackups, DEMO_NAMESPACE, idle);
+  if (!backup) throw new Error("the previous test's backup is missing");
+  const name = backup.metadata.name;
+  const completedAt = kubeTime();
+  await patchStatus(REFS.mysqlbackups, DEMO_NAMESPACE, name, {
+    phase: "Succeeded",
+    completedAt,
+    sizeBytes: 1024,
+    location: { bucket: "e2e-backups", key: `${name}.sql.gz`, url: `s3://e2e-backups/${name}` },
+  });
+
+  const detail = new ResourceDetailPage(page, "mysqlclusters");
+  const history = new BackupRunsSection(page, "backup-history");
+  const restores = new BackupRunsSection(page, "restores");
+  expect(await detail.goto(DEMO_NAMESPACE, idle)).toBe(200);
+  await detail.expectLive();
+  await expect(history.phase(name)).toHaveText("Succeeded");
+  // Nothing is running any more: a new backup and a restore are offered.
+  await expect(detail.action("backup")).not.toHaveAttribute("aria-disabled", "true");
+  await expect(detail.action("restore")).not.toHaveAttribute("aria-disabled", "true");
+
+  await detail.action("restore").click();
+  await expect(detail.dialog).toContainText(`Restore MySQL cluster ${idle}?`);
+  await expect(detail.dialog).toContainText("Writes to the target cluster stop");
+  const choice = detail.dialog.getByRole("combobox", { name: "Backup to restore" });
+  await expect(choice.locator("option")).toHaveCount(1);
+  await expect(choice.locator("option")).toContainText(name);
+  await expect(choice).toHaveValue(name);
+  await detail.dialog.getByRole("button", { name: "Restore", exact: true }).click();
+  await expect(detail.dialog).toHaveCount(0);
+  await expect(detail.requested).toContainText("Restore requested");
+
+  // The API created one MySQLRestore of that backup into this cluster, in the idle shard.
+  const restore = await onlyRun(REFS.mysqlrestores, idle);
+  const restoreName = restore.metadata.name;
+  expect(restoreName.startsWith(`${idle}-restore-`)).toBe(true);
+  expect(restore.spec).toMatchObject({ backupName: name, target: { clusterName: idle } });
+  expect(restore.metadata.labels).toMatchObject(IDLE_SHARD);
+  await expect(restores.phase(restoreName)).toHaveText("Pending");
+
+  // While it runs, stop and a second restore are disabled with the reason.
+  await patchStatus(REFS.mysqlrestores, DEMO_NAMESPACE, restoreName, {
+    phase: "Running",
+    startedAt: kubeTime(),
+  });
+  await expect(restores.phase(restoreName)).toHaveText("Running");
+  const busy = `Restore ${restoreName} is running into this cluster`;
+  await expect(detail.action("stop")).toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("stop")).toContainText(busy);
+  await expect(detail.action("restore")).toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("restore")).toContainText(busy);
+  await expect(detail.action("backup")).toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("backup")).toContainText(busy);
+
+  // From the backup's own page, Restore targets its cluster; the API refuses a second restore.
+  const backupPage = new ResourceDetailPage(page, "mysqlbackups");
+  expect(await backupPage.goto(DEMO_NAMESPACE, name)).toBe(200);
+  await backupPage.expectLive();
+  await expect(backupPage.phase).toHaveText("Succeeded");
+  await backupPage.action("restore").click();
+  const target = backupPage.dialog.getByRole("combobox", { name: "Cluster to restore into" });
+  await expect(target).toHaveValue(idle);
+  await backupPage.dialog.getByRole("button", { name: "Restore", exact: true }).click();
+  await expect(backupPage.dialogError).toContainText("Refused: the resource is busy");
+  await expect(backupPage.dialogError).toContainText(
+    `A restore into ${idle} is Running (MySQLRestore ${restoreName})`,
+  );
+  await backupPage.dialog.getByRole("button", { name: "Cancel" }).click();
+  expect(await runsOfCluster(REFS.mysqlrestores, DEMO_NAMESPACE, idle)).toHaveLength(1);
+
+  // The restore's own page shows it, reached from the cluster's restore list.
+  expect(await detail.goto(DEMO_NAMESPACE, idle)).toBe(200);
+  await restores.link(restoreName).click();
+  await expect(page).toHaveURL(`/mysqlrestores/${DEMO_NAMESPACE}/${restoreName}`);
+  const restorePage = new ResourceDetailPage(page, "mysqlrestores");
+  await expect(restorePage.heading(restoreName)).toBeVisible();
+  await expect(restorePage.phase).toHaveText("Running");
+
+  // Once it has finished, stop is offered again, live.
+  expect(await detail.goto(DEMO_NAMESPACE, idle)).toBe(200);
+  await detail.expectLive();
+  await patchStatus(REFS.mysqlrestores, DEMO_NAMESPACE, restoreName, {
+    phase: "Succeeded",
+    completedAt: kubeTime(),
+  });
+  await expect(restores.phase(restoreName)).toHaveText("Succeeded");
+  await expect(detail.action("stop")).not.toHaveAttribute("aria-disabled", "true");
+  await expect(detail.actionReason("stop")).toHaveCount(0);
+});
+
+test("bob, a viewer, sees Back up and Restore disabled with the RBAC reason", async ({ page }) => {
+  await signIn(page, bob);
+  const detail = new ResourceDetailPage(page, "mysqlclusters");
+  expect(await detail.goto(DEMO_NAMESPACE, idle)).toBe(200);
+  await detail.expectLive();
+  const rbac = `Kubernetes RBAC does not allow ${bob.email}`;
+  for (const action of ["backup", "restore"] as const) {
+    await expect(detail.action(action)).toHaveAttribute("aria-disabled", "true");
+    await expect(detail.actionReason(action)).toContainText(rbac);
+    await expect(detail.action(action)).toHaveAccessibleDescription(
+      /Kubernetes RBAC does not allow/,
+    );
+    await detail.action(action).click({ force: true });
+    await expect(detail.dialog).toHaveCount(0);
+  }
+  const refused = await page.request.post(
+    `/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters/${idle}/actions/backup`,
+    { data: {}, headers: await csrfHeaders(page.request) },
+  );
+  expect(refused.status()).toBe(403);
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+    bob.email,
+  );
+  expect(await runsOfCluster(REFS.mysqlbackups, DEMO_NAMESPACE, idle)).toHaveLength(1);
+});
