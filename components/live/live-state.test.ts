@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   initialLiveState,
+  isSignedInSession,
   liveReducer,
   liveWithQuery,
   type LiveAction,
   type LiveState,
+  sessionEndedSignInUrl,
 } from "./live-state";
 
 const play = (actions: LiveAction[], from: LiveState = initialLiveState) =>
@@ -107,5 +109,21 @@ describe("liveReducer when access is revoked", () => {
       reason: "User may not watch mysqlclusters",
     });
     expect(liveReducer(refused, { type: "open", at: 500 })).toEqual({ status: "live", since: 500 });
+  });
+});
+
+describe("after a refused stream connection", () => {
+  it("tells a signed-in session from an ended one by next-auth's session body", () => {
+    expect(isSignedInSession({ user: { name: "Alice", email: "a@x", groups: [] } })).toBe(true);
+    expect(isSignedInSession({})).toBe(false);
+    expect(isSignedInSession(null)).toBe(false);
+    expect(isSignedInSession({ user: null })).toBe(false);
+  });
+
+  it("sends an ended session to sign-in, saying why and coming back to the view", () => {
+    const url = new URL(sessionEndedSignInUrl("/mysqlclusters?namespace=demo"), "http://x");
+    expect(url.pathname).toBe("/sign-in");
+    expect(url.searchParams.get("error")).toBe("SessionExpired");
+    expect(url.searchParams.get("callbackUrl")).toBe("/mysqlclusters?namespace=demo");
   });
 });

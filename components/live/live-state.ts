@@ -68,3 +68,27 @@ export function liveWithQuery(live: LiveState, query: QueryHealth): LiveState {
   if (query.status === "pending") return { status: "reconnecting", since, reason: failure.message };
   return { status: "stale", since, reason: failure.message };
 }
+
+/** What the stream says when it ends because the credential that opened it expired. */
+export const REAUTHORIZE_ERROR_CODE = "Unauthorized";
+
+/**
+ * Whether a body of `GET /api/auth/session` (next-auth) is a signed-in session: next-auth
+ * answers `{}` when there is none, or when it has ended.
+ */
+export function isSignedInSession(body: unknown): boolean {
+  if (typeof body !== "object" || body === null || !("user" in body)) return false;
+  const { user } = body;
+  return typeof user === "object" && user !== null;
+}
+
+/**
+ * The sign-in page to send the browser to when its session has ended while a view was open:
+ * it says why (`error=SessionExpired`) and comes back to the view afterwards.
+ *
+ * @param current - the current path with its query, e.g. `/mysqlclusters?namespace=demo`.
+ */
+export function sessionEndedSignInUrl(current: string): string {
+  const query = new URLSearchParams({ callbackUrl: current, error: "SessionExpired" });
+  return `/sign-in?${query.toString()}`;
+}

@@ -6,7 +6,14 @@ import {
   StreamStatusEventSchema,
   WATCH_EVENT,
 } from "@/lib/api/watch-events";
-import { initialLiveState, liveReducer, type LiveState } from "./live-state";
+import {
+  initialLiveState,
+  isSignedInSession,
+  liveReducer,
+  REAUTHORIZE_ERROR_CODE,
+  sessionEndedSignInUrl,
+  type LiveState,
+} from "./live-state";
 
 /** Backoff of reconnects after the stream was closed for good, in milliseconds. */
 const RETRY_INITIAL_MS = 2_000;
@@ -32,6 +39,12 @@ export interface EventStreamOptions {
  * good (an HTTP error, or the server's `stream-error` event) this hook reopens it with backoff
  * from the last event's id.
  *
+ * Token expiry: the server ends a stream when the access token that opened it expires
+ * (`stream-error` with code `Unauthorized`). The browser then reconnects by itself with
+ * `Last-Event-ID`; that request refreshes the token and resumes without a gap. When the session
+ * has ended instead, the reconnect is refused (401) and, since an EventSource cannot read the
+ * status, the hook asks `/api/auth/session` and sends the browser to sign in.
+ *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
  */
 export function useEventStream(options: EventStreamOptions): LiveState {
@@ -48,6 +61,27 @@ export function useEventStream(options: EventStreamOptions): LiveState {
     let lastEventId: string | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let retryMs = RETRY_INITIAL_MS;
+
+    let stopped = false;
+    /** After a refused connection: if the session has ended, go to sign-in. */
+    const checkSession = async (): Promise<boolean> => {
+      try {
+        const response = await fetch("/api/auth/session", { cache: "no-store" });
+        if (!response.ok) return true; // cannot tell: keep retrying the stream
+        if (isSignedInSession(await response.json())) return true;
+      } catch {
+        return true; // the dashboard is unreachable: not a sign-out
+      }
+      if (stopped) return false;
+      const here = `${window.location.pathname}${window.location.search}`;
+      dispatch({
+        type: "closed",
+        at: Date.now(),
+        reason: "Your session has ended: sign in again.",
+      });
+      window.location.assign(sessionEndedSignInUrl(here));
+      return false;
+    };
 
     const giveUp = (reason?: string) => {
       source?.close();
@@ -69,8 +103,15 @@ export function useEventStream(options: EventStreamOptions): LiveState {
         else dispatch({ type: "interrupted", at: Date.parse(status.since), reason: status.reason });
       });
       es.onerror = () => {
-        if (es.readyState === EventSource.CLOSED) giveUp();
-        else dispatch({ type: "interrupted", at: Date.now() });
+        if (es.readyState !== EventSource.CLOSED) {
+          dispatch({ type: "interrupted", at: Date.now() });
+          return;
+        }
+        // Refused (e.g. 401 after the session ended, 403, 5xx): see whether still signed in.
+        source?.close();
+        void checkSession().then((signedIn) => {
+          if (signedIn && !stopped) giveUp();
+        });
       };
       for (const name of Object.keys(latest.current.handlers)) {
         es.addEventListener(name, (event: MessageEvent<string>) => {
@@ -80,6 +121,9 @@ export function useEventStream(options: EventStreamOptions): LiveState {
       }
       es.addEventListener(WATCH_EVENT.streamError, (event: MessageEvent<string>) => {
         const parsed = StreamErrorEventSchema.safeParse(safeJson(event.data));
+        // The access token expired: the server closes the stream and the browser reconnects
+        // with Last-Event-ID, which refreshes the token and re-authorizes (or gets a 401).
+        if (parsed.success && parsed.data.error.code === REAUTHORIZE_ERROR_CODE) return;
         if (parsed.success && parsed.data.error.code === "Forbidden") {
           dispatch({ type: "refused", at: Date.now(), reason: parsed.data.error.message });
         }
@@ -88,6 +132,7 @@ export function useEventStream(options: EventStreamOptions): LiveState {
     }
     connect();
     return () => {
+      stopped = true;
       clearTimeout(retryTimer);
       source?.close();
     };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { sseResponse } from "./sse-stream";
+import { describe, expect, it, vi } from "vitest";
+import { credentialDeadline, sseResponse } from "./sse-stream";
 
 async function readAll(response: Response): Promise<string> {
   return new TextDecoder().decode(await response.arrayBuffer());
@@ -37,5 +37,72 @@ describe("sseResponse", () => {
     });
     await response.body?.cancel();
     expect(producerSignal?.aborted).toBe(true);
+  });
+});
+
+describe("credentialDeadline", () => {
+  const at = (seconds: number) => () => seconds * 1000;
+
+  it("aborts at the credential's expiry and says it expired", () => {
+    vi.useFakeTimers();
+    try {
+      const outer = new AbortController();
+      const deadline = credentialDeadline(outer.signal, 1_060, at(1_000));
+      vi.advanceTimersByTime(59_999);
+      expect(deadline.signal.aborted).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(deadline.signal.aborted).toBe(true);
+      expect(deadline.expired()).toBe(true);
+      expect(outer.signal.aborted).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("ends at once when the credential has already expired", () => {
+    const deadline = credentialDeadline(new AbortController().signal, 999, at(1_000));
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.expired()).toBe(true);
+  });
+
+  it("follows the client going away without calling it an expiry, and stops its timer", () => {
+    vi.useFakeTimers();
+    try {
+      const outer = new AbortController();
+      const deadline = credentialDeadline(outer.signal, 1_060, at(1_000));
+      outer.abort();
+      expect(deadline.signal.aborted).toBe(true);
+      vi.advanceTimersByTime(120_000);
+      expect(deadline.expired()).toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never expires without a known expiry; dispose clears the timer", () => {
+    vi.useFakeTimers();
+    try {
+      const none = credentialDeadline(new AbortController().signal, undefined, at(1_000));
+      const timed = credentialDeadline(new AbortController().signal, 1_060, at(1_000));
+      timed.dispose();
+      vi.advanceTimersByTime(120_000);
+      expect(none.signal.aborted).toBe(false);
+      expect(timed.expired()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("ends an open event stream at the expiry with the producer's last frame", async () => {
+    const expiresAt = Date.now() / 1000 + 0.05; // 50 ms from now
+    const response = sseResponse(new AbortController().signal, async (send, signal) => {
+      const deadline = credentialDeadline(signal, expiresAt);
+      await new Promise<void>((resolve) =>
+        deadline.signal.addEventListener("abort", () => resolve()),
+      );
+      if (deadline.expired()) send("event: stream-error\ndata: expired\n\n");
+    });
+    expect(await readAll(response)).toBe("retry: 2000\n\nevent: stream-error\ndata: expired\n\n");
   });
 });

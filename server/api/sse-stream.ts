@@ -63,3 +63,61 @@ export function sseResponse(
   });
   return new Response(stream, { headers: SSE_HEADERS });
 }
+
+/** The longest delay `setTimeout` honours, in milliseconds (2^31 - 1, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A stream's end at its credential's expiry; see {@link credentialDeadline}. */
+export interface CredentialDeadline {
+  /** Aborts when the outer signal aborts or when the credential expires, whichever is first. */
+  signal: AbortSignal;
+  /** True once the credential has expired (the stream must end with "re-authorize"). */
+  expired(): boolean;
+  /** Stops the timer (call when the stream ends for another reason). */
+  dispose(): void;
+}
+
+/**
+ * Ends a stream when the credential it was opened with expires: the session's access token
+ * (`accessTokenExpiresAt` of the session JWT) or a bearer token's `exp`. A stream must not
+ * outlive the credential that authorized it: the browser reconnects, the proxy refreshes the
+ * token on that request, and the guard re-authorizes it (or answers 401 when the session has
+ * ended).
+ *
+ * @param outer - the stream's own signal (the client went away).
+ * @param expiresAtSeconds - the credential's expiry, in epoch seconds; `undefined` for none.
+ * @param now - the clock, in epoch milliseconds (injectable for tests).
+ */
+export function credentialDeadline(
+  outer: AbortSignal,
+  expiresAtSeconds: number | undefined,
+  now: () => number = Date.now,
+): CredentialDeadline {
+  const deadline = new AbortController();
+  let expired = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expire = () => {
+    expired = true;
+    deadline.abort();
+  };
+  const onOuterAbort = () => {
+    clearTimeout(timer);
+    deadline.abort();
+  };
+  if (outer.aborted) deadline.abort();
+  else outer.addEventListener("abort", onOuterAbort, { once: true });
+  if (expiresAtSeconds !== undefined && !deadline.signal.aborted) {
+    const waitMs = expiresAtSeconds * 1000 - now();
+    if (waitMs <= 0) expire();
+    // Beyond the timer's range the stream is not held to the expiry (weeks away).
+    else if (waitMs <= MAX_TIMER_MS) timer = setTimeout(expire, waitMs);
+  }
+  return {
+    signal: deadline.signal,
+    expired: () => expired,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener("abort", onOuterAbort);
+    },
+  };
+}
