@@ -63,6 +63,11 @@ export interface KafkaClusterReconcilerOptions {
   /** `clusterHealth` of `@/server/kafka`; injected so unit tests need no broker. */
   probe: (endpoint: KafkaEndpoint) => Promise<ClusterHealth>;
   metrics?: KafkaClusterMetrics;
+  /**
+   * False when no broker can exist behind the pods (simulated KWOK nodes): the Admin API is never
+   * probed, `Ready` comes from the pods and `Degraded` is Unknown (`DatabaseChecksDisabled`).
+   */
+  databaseChecks?: boolean;
   logger: Logger;
   shard: string | undefined;
   now?: () => Date;
@@ -194,7 +199,9 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
       sets.set(pool, await api.readStatefulSet(namespace, names.statefulSet(pool)));
     }
     let health: ClusterHealth | undefined;
-    if (cluster.spec.stopped) {
+    const checks = options.databaseChecks ?? true;
+    if (cluster.spec.stopped || !checks) {
+      // No probe, so no alert metric: a gauge left from before would raise a stale alert.
       options.metrics?.forget(namespace, name);
     } else {
       try {
@@ -216,6 +223,7 @@ export function kafkaClusterReconciler(options: KafkaClusterReconcilerOptions): 
       now(),
       rolling,
       listeners,
+      !checks,
     );
     const written = await writeStatusIfChanged(api, raw, cluster.status, status);
     if (!written) {

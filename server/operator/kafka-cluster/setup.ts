@@ -40,6 +40,7 @@ export function startKafkaClusterController(
       ),
       probe: (endpoint) => clusterHealth(endpoint),
       metrics: new KafkaClusterMetrics(options.metrics.registry),
+      databaseChecks: options.databaseChecks,
       logger: options.logger,
       shard: options.shard,
     }),

@@ -55,6 +55,31 @@ describe("clusterStatus", () => {
     expect(condition(down, "Degraded")).toMatchObject({ reason: "ClusterUnreachable" });
   });
 
+  it("is Ready from its pods, health Unknown, when the operator runs without checks", () => {
+    const status = clusterStatus(cluster, "id", ready, undefined, NOW, undefined, {}, true);
+    expect(status.phase).toBe("Ready");
+    expect(condition(status, "Ready")).toMatchObject({ status: "True", reason: "AllNodesReady" });
+    expect(condition(status, "Degraded")).toMatchObject({
+      status: "Unknown",
+      reason: "DatabaseChecksDisabled",
+    });
+    expect(condition(status, "Degraded")?.message).toMatch(/brokers are not probed/);
+    expect(status.brokers).toBeUndefined();
+    const starting = new Map([["combined", { status: { replicas: 3, readyReplicas: 1 } }]]);
+    const provisioning = clusterStatus(
+      cluster,
+      "id",
+      starting,
+      undefined,
+      NOW,
+      undefined,
+      {},
+      true,
+    );
+    expect(provisioning.phase).toBe("Provisioning");
+    expect(condition(provisioning, "Ready")).toMatchObject({ reason: "NodesNotReady" });
+  });
+
   it("is Stopped once no node runs, without probing", () => {
     const stopped = { ...cluster, spec: { ...cluster.spec, stopped: true } };
     const none = new Map([["combined", { status: { replicas: 0 } }]]);

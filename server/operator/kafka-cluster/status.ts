@@ -14,6 +14,7 @@ import { setConditions, type ConditionInput } from "../runtime/conditions";
 import { KAFKA_CLIENT_PORT, kafkaOwnedNames } from "./names";
 import type { ListenersState } from "./listeners";
 import type { RollDecision } from "./rolling";
+import { DATABASE_CHECKS_DISABLED } from "../kafka-common/cluster-waiters";
 
 /**
  * `Progressing` from the rolling restart: True with reason `RollingRestart` while pods run an old
@@ -76,6 +77,8 @@ function degraded(health: ClusterHealth): Omit<ConditionInput, "type" | "observe
  * `Degraded`. `Ready` needs every pod ready, a reachable cluster without offline partitions and
  * no external Service waiting for an address (reason `WaitingForExternalAddress`).
  * `observedGeneration` moves when the spec was applied (objects written), as DESIGN.md asks.
+ * With `checksDisabled` (the operator runs without service checks, e.g. on KWOK) no probe ran:
+ * `Ready` comes from the pods alone and `Degraded` is Unknown with reason `DatabaseChecksDisabled`.
  */
 export function clusterStatus(
   cluster: KafkaCluster,
@@ -85,6 +88,7 @@ export function clusterStatus(
   now: Date,
   rolling?: RollDecision,
   listeners: Pick<ListenersState, "externalBootstrap" | "waitingFor" | "tls"> = {},
+  checksDisabled = false,
 ): KafkaClusterStatus {
   const { name, namespace, generation } = cluster.metadata;
   const pools = kafkaPools(cluster.spec.kraft).map(({ name: pool, pool: spec }) => ({
@@ -100,7 +104,7 @@ export function clusterStatus(
   const podsReady = kafkaPools(cluster.spec.kraft).every(
     ({ name: pool, pool: spec }) => (sets.get(pool)?.status?.readyReplicas ?? 0) >= spec.replicas,
   );
-  const healthy = health?.reachable === true && health.offlinePartitions === 0;
+  const healthy = checksDisabled || (health?.reachable === true && health.offlinePartitions === 0);
   const waiting = listeners.waitingFor
     ? `waiting for external address of ${listeners.waitingFor}`
     : "";
@@ -155,17 +159,28 @@ export function clusterStatus(
     ],
     now,
   );
+  const unchecked: ConditionInput = {
+    type: ConditionType.Degraded,
+    status: "Unknown",
+    reason: DATABASE_CHECKS_DISABLED,
+    message:
+      "The operator runs without service checks (PILOTHOUSE_OPERATOR_DATABASE_CHECKS=disabled, " +
+      "e.g. on KWOK nodes): brokers are not probed through the Admin API.",
+    observedGeneration: generation,
+  };
   const withHealth =
-    health && !stopped
-      ? setConditions(
-          conditions,
-          [
-            { type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) },
-            ...(rolling ? [progressing(rolling, generation)] : []),
-          ],
-          now,
-        )
-      : conditions;
+    checksDisabled && !stopped
+      ? setConditions(conditions, [unchecked], now)
+      : health && !stopped
+        ? setConditions(
+            conditions,
+            [
+              { type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) },
+              ...(rolling ? [progressing(rolling, generation)] : []),
+            ],
+            now,
+          )
+        : conditions;
   const probe =
     health?.reachable && !stopped
       ? {

@@ -2,6 +2,7 @@ import "server-only";
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
 import { KAFKA_GROUP, KAFKA_VERSION } from "@/lib/crds/kafka-common";
 import { shardSelector } from "../mysql-cluster/names";
 import { Controller, type Reconciler } from "../runtime/controller";
@@ -9,6 +10,7 @@ import { Informer } from "../runtime/informer";
 import { kubeListWatch } from "../runtime/kube-list-watch";
 import { WorkQueue } from "../runtime/work-queue";
 import { objectKey } from "../runtime/watched-object";
+import type { MissingClusterWaiters } from "./cluster-waiters";
 
 const ListSchema = z.object({
   items: z.array(z.unknown()),
@@ -23,6 +25,11 @@ export interface KafkaObjectControllerOptions {
   resyncSeconds: number;
   /** The shard this operator serves; undefined = unlabelled objects. */
   shard: string | undefined;
+  /**
+   * False when no broker can exist behind the pods (`PILOTHOUSE_OPERATOR_DATABASE_CHECKS=disabled`,
+   * simulated KWOK nodes): the Admin API is never called. Undefined = true.
+   */
+  databaseChecks?: boolean;
 }
 
 /** A running controller. */
@@ -36,31 +43,45 @@ export interface RunningKafkaController {
  * work queue fed by its events and a periodic resync, and the controller's workers.
  */
 export function startKafkaObjectController(
-  options: KafkaObjectControllerOptions & { plural: string; name: string; reconcile: Reconciler },
+  options: KafkaObjectControllerOptions & {
+    plural: string;
+    name: string;
+    reconcile: Reconciler;
+    /** When set, a KafkaCluster informer queues the objects waiting for a cluster to appear. */
+    clusterWaiters?: MissingClusterWaiters;
+  },
 ): RunningKafkaController {
-  const { kubeConfig, logger, plural } = options;
+  const { kubeConfig, logger, plural, clusterWaiters } = options;
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const selector = shardSelector(options.shard);
-  const informer = new Informer({
-    name: plural,
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      `/apis/${KAFKA_GROUP}/${KAFKA_VERSION}/${plural}`,
-      async () =>
-        ListSchema.parse(
-          await custom.listClusterCustomObject({
-            group: KAFKA_GROUP,
-            version: KAFKA_VERSION,
-            plural,
-            labelSelector: selector,
-          }),
-        ),
-      selector,
-    ),
-  });
+  const informerOf = (kind: string) =>
+    new Informer({
+      name: kind,
+      logger,
+      source: kubeListWatch(
+        kubeConfig,
+        `/apis/${KAFKA_GROUP}/${KAFKA_VERSION}/${kind}`,
+        async () =>
+          ListSchema.parse(
+            await custom.listClusterCustomObject({
+              group: KAFKA_GROUP,
+              version: KAFKA_VERSION,
+              plural: kind,
+              labelSelector: selector,
+            }),
+          ),
+        selector,
+      ),
+    });
+  const informer = informerOf(plural);
   const queue = new WorkQueue();
   informer.onEvent((_, object) => queue.add(objectKey(object)));
+  const clusters = clusterWaiters ? informerOf(KafkaClusterNames.plural) : undefined;
+  clusters?.onEvent((event, cluster) => {
+    if (event === "delete") return;
+    for (const key of clusterWaiters?.take(objectKey(cluster)) ?? []) queue.add(key);
+  });
+  clusters?.start();
   const controller = new Controller({
     name: options.name,
     queue,
@@ -74,9 +95,13 @@ export function startKafkaObjectController(
     for (const object of informer.list()) queue.add(objectKey(object));
   }, options.resyncSeconds * 1_000);
   return {
-    waitForSync: () => informer.waitForSync(),
+    waitForSync: async () => {
+      await informer.waitForSync();
+      await clusters?.waitForSync();
+    },
     async stop() {
       clearInterval(resync);
+      await clusters?.stop();
       await informer.stop();
       await controller.stop();
     },

@@ -4,6 +4,7 @@ import { KAFKA_TOPIC_FINALIZER, type KafkaTopicStatus } from "@/lib/crds/kafka-t
 import type { EnsureTopicResult, KafkaEndpoint, TopicSpec } from "@/server/kafka";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
 import type { KafkaEvent } from "../kafka-common/events";
+import { MissingClusterWaiters } from "../kafka-common/cluster-waiters";
 import { TOPIC_RESYNC_MS, TOPIC_RETRY_MS, kafkaTopicReconciler } from "./controller";
 
 const endpoint: KafkaEndpoint = { brokers: ["127.0.0.1:9093"] };
@@ -31,7 +32,12 @@ function aTopic(extra: { finalizers?: string[]; deleting?: boolean; status?: Kaf
   };
 }
 
-function setUp(object: RawObject | undefined, ensure: EnsureTopicResult | Error) {
+function setUp(
+  object: RawObject | undefined,
+  ensure: EnsureTopicResult | Error,
+  options: { clusterExists?: boolean; databaseChecks?: boolean } = {},
+) {
+  const clusterWaiters = new MissingClusterWaiters();
   const written: RawObject[] = [];
   const finalizers: string[][] = [];
   const events: KafkaEvent[] = [];
@@ -51,11 +57,17 @@ function setUp(object: RawObject | undefined, ensure: EnsureTopicResult | Error)
     api,
     resolveEndpoint: () => Promise.resolve(endpoint),
     actions: { ensureTopic, deleteTopic },
+    readCluster: (namespace, name) =>
+      Promise.resolve(
+        options.clusterExists === false ? undefined : { metadata: { namespace, name } },
+      ),
+    clusterWaiters,
+    databaseChecks: options.databaseChecks,
     logger: pino({ level: "silent" }),
     shard: undefined,
     now: () => NOW,
   });
-  return { reconcile, written, finalizers, events, ensureTopic, deleteTopic };
+  return { reconcile, written, finalizers, events, ensureTopic, deleteTopic, clusterWaiters };
 }
 
 const applied: EnsureTopicResult = {
@@ -182,5 +194,49 @@ describe("kafkaTopicReconciler", () => {
       status: "False",
       reason: "Resumed",
     });
+  });
+
+  it("names a KafkaCluster that does not exist and waits for it", async () => {
+    const { reconcile, written, ensureTopic, clusterWaiters } = setUp(aTopic({}), applied, {
+      clusterExists: false,
+    });
+    expect(await reconcile("shop/orders")).toBeUndefined();
+    expect(ensureTopic).not.toHaveBeenCalled();
+    const status = written[0]?.status as KafkaTopicStatus;
+    expect(status.phase).toBe("Pending");
+    expect(status.conditions?.[0]).toMatchObject({ status: "False", reason: "ClusterNotFound" });
+    expect(status.conditions?.[0]?.message).toMatch(/^KafkaCluster shop\/events does not exist/);
+    // The KafkaCluster informer queues the topic again once the cluster is created.
+    expect(clusterWaiters.take("shop/events")).toEqual(["shop/orders"]);
+    expect(clusterWaiters.take("shop/events")).toEqual([]);
+  });
+
+  it("says the topic is not applied when database checks are disabled, never Ready", async () => {
+    const { reconcile, written, ensureTopic } = setUp(aTopic({}), applied, {
+      databaseChecks: false,
+    });
+    await reconcile("shop/orders");
+    expect(ensureTopic).not.toHaveBeenCalled();
+    const status = written[0]?.status as KafkaTopicStatus;
+    expect(status.phase).toBe("Pending");
+    expect(status.observedGeneration).toBeUndefined();
+    expect(status.conditions?.[0]).toMatchObject({
+      type: "Ready",
+      status: "Unknown",
+      reason: "DatabaseChecksDisabled",
+    });
+    expect(status.conditions?.[0]?.message).toMatch(
+      /^Topic orders not applied: the operator runs without service checks/,
+    );
+  });
+
+  it("releases a deleted topic without the Admin API when checks are disabled", async () => {
+    const object = aTopic({ deleting: true });
+    const { reconcile, finalizers, deleteTopic } = setUp(object, applied, {
+      databaseChecks: false,
+    });
+    await reconcile("shop/orders");
+    expect(deleteTopic).not.toHaveBeenCalled();
+    expect(finalizers).toEqual([[]]);
   });
 });

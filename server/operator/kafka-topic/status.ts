@@ -7,12 +7,17 @@ import { setConditions, type ConditionInput } from "../runtime/conditions";
 /** Why a KafkaTopic is not Ready, beyond the refusals of `ensureTopic`. */
 export type TopicProblem =
   | { reason: "ClusterUnreachable"; message: string }
-  | { reason: "DeletionBlocked"; message: string };
+  | { reason: "DeletionBlocked"; message: string }
+  | { reason: "ClusterNotFound"; message: string }
+  | { reason: "DatabaseChecksDisabled"; message: string };
 
 /**
  * The status after one reconcile of `topic`: the applied state and `Ready=True` when the topic
  * matches the spec; `Ready=False` with the refusal's reason (e.g. `ReplicationFactorTooLarge`) or
- * the problem otherwise. `observedGeneration` moves only when the generation was fully applied.
+ * the problem otherwise: `ClusterNotFound` (phase Pending, waiting for the KafkaCluster) or
+ * `DatabaseChecksDisabled`, which is `Ready=Unknown` (phase Pending): the operator did not
+ * contact a broker, so it cannot tell whether the topic exists. `observedGeneration` moves only
+ * when the generation was fully applied.
  */
 export function topicStatus(
   topic: KafkaTopic,
@@ -45,10 +50,15 @@ export function topicStatus(
     };
   }
   const reason = outcome.reason;
+  const pending = reason === "ClusterNotFound" || reason === "DatabaseChecksDisabled";
   return {
     ...previous,
-    phase: "outcome" in outcome ? "Refused" : "Failed",
+    phase: "outcome" in outcome ? "Refused" : pending ? "Pending" : "Failed",
     topicName,
-    conditions: ready({ status: "False", reason, message: outcome.message }),
+    conditions: ready({
+      status: reason === "DatabaseChecksDisabled" ? "Unknown" : "False",
+      reason,
+      message: outcome.message,
+    }),
   };
 }

@@ -5,6 +5,7 @@ import { KAFKA_USER_FINALIZER, type KafkaUserStatus } from "@/lib/crds/kafka-use
 import { aclBindings, type KafkaEndpoint, type SetAclsResult, type setAcls } from "@/server/kafka";
 import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
 import type { KafkaEvent } from "../kafka-common/events";
+import { MissingClusterWaiters } from "../kafka-common/cluster-waiters";
 import { USER_RESYNC_MS, USER_RETRY_MS, kafkaUserReconciler } from "./controller";
 
 const endpoint: KafkaEndpoint = { brokers: ["127.0.0.1:9093"] };
@@ -28,7 +29,16 @@ function aUser(extra: { deleting?: boolean } = {}) {
   };
 }
 
-function setUp(object: RawObject, options: { loginWorks?: boolean; unreachable?: boolean } = {}) {
+function setUp(
+  object: RawObject,
+  options: {
+    loginWorks?: boolean;
+    unreachable?: boolean;
+    clusterExists?: boolean;
+    databaseChecks?: boolean;
+  } = {},
+) {
+  const clusterWaiters = new MissingClusterWaiters();
   const secrets = new Map<string, V1Secret>();
   const written: RawObject[] = [];
   const finalizers: string[][] = [];
@@ -64,11 +74,17 @@ function setUp(object: RawObject, options: { loginWorks?: boolean; unreachable?:
     api,
     resolveEndpoint: () => Promise.resolve(endpoint),
     actions,
+    readCluster: (namespace, name) =>
+      Promise.resolve(
+        options.clusterExists === false ? undefined : { metadata: { namespace, name } },
+      ),
+    clusterWaiters,
+    databaseChecks: options.databaseChecks,
     logger: pino({ level: "silent" }),
     shard: undefined,
     now: () => new Date("2026-11-30T00:00:00Z"),
   });
-  return { reconcile, secrets, written, finalizers, actions, events };
+  return { reconcile, secrets, written, finalizers, actions, events, clusterWaiters };
 }
 
 describe("kafkaUserReconciler", () => {
@@ -113,5 +129,35 @@ describe("kafkaUserReconciler", () => {
     expect(actions.setAcls).toHaveBeenCalledWith(endpoint, "User:billing", []);
     expect(actions.deleteScramUser).toHaveBeenCalledWith(endpoint, "billing");
     expect(finalizers).toEqual([[]]);
+  });
+
+  it("names a KafkaCluster that does not exist and waits for it", async () => {
+    const { reconcile, written, secrets, actions, clusterWaiters } = setUp(aUser(), {
+      clusterExists: false,
+    });
+    expect(await reconcile("shop/billing")).toBeUndefined();
+    expect(actions.setAcls).not.toHaveBeenCalled();
+    expect(secrets.size).toBe(0);
+    const condition = (written[0]?.status as KafkaUserStatus).conditions?.[0];
+    expect(condition).toMatchObject({ status: "False", reason: "ClusterNotFound" });
+    expect(condition?.message).toMatch(/^KafkaCluster shop\/events does not exist/);
+    expect(clusterWaiters.take("shop/events")).toEqual(["shop/billing"]);
+  });
+
+  it("says the user is not applied when database checks are disabled, never Ready", async () => {
+    const { reconcile, written, actions } = setUp(aUser(), { databaseChecks: false });
+    await reconcile("shop/billing");
+    expect(actions.upsertScramUser).not.toHaveBeenCalled();
+    expect(actions.setAcls).not.toHaveBeenCalled();
+    const status = written[0]?.status as KafkaUserStatus;
+    expect(status.phase).toBe("Pending");
+    expect(status.conditions?.[0]).toMatchObject({
+      type: "Ready",
+      status: "Unknown",
+      reason: "DatabaseChecksDisabled",
+    });
+    expect(status.conditions?.[0]?.message).toMatch(
+      /^User billing not applied: the operator runs without service checks/,
+    );
   });
 });

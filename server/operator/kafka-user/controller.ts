@@ -23,6 +23,14 @@ import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
 import { writeStatusWithReadyEvents } from "../kafka-common/events";
 import { errorMessage, setFinalizersOrRequeue, resumed } from "../kafka-common/object-writes";
 import { generatePassword, secretPassword, userSecret } from "./credentials";
+import {
+  CLUSTER_NOT_FOUND,
+  DATABASE_CHECKS_DISABLED,
+  clusterNotFoundMessage,
+  notAppliedMessage,
+  type MissingClusterWaiters,
+  type ReadKafkaCluster,
+} from "../kafka-common/cluster-waiters";
 import { userStatus, type UserOutcome } from "./status";
 
 /** Re-check an applied user this often (ms): ACLs or credentials changed by hand are restored. */
@@ -43,6 +51,12 @@ export interface KafkaUserReconcilerOptions {
   api: KafkaObjectApi;
   resolveEndpoint: ResolveKafkaEndpoint;
   actions: KafkaUserActions;
+  /** Reads the KafkaCluster named by `spec.clusterName` (undefined = it does not exist). */
+  readCluster: ReadKafkaCluster;
+  /** Where a user waiting for its missing cluster is remembered (re-queued when it appears). */
+  clusterWaiters?: MissingClusterWaiters;
+  /** False: no broker is contacted; users say `Ready=Unknown`, `DatabaseChecksDisabled`. */
+  databaseChecks?: boolean;
   logger: Logger;
   shard: string | undefined;
   now?: () => Date;
@@ -52,7 +66,11 @@ export interface KafkaUserReconcilerOptions {
  * The KafkaUser reconciler: get → paused? → deleting? (remove ACLs and the SCRAM credential,
  * then the finalizer; the Secret goes with its owner) → finalizer → the credentials Secret
  * (created once with a generated password) → the SCRAM-SHA-512 credential (written when a login
- * with the Secret's password fails) → the ACL bindings (exactly the spec's) → status.
+ * with the Secret's password fails) → the ACL bindings (exactly the spec's) → status. A missing
+ * KafkaCluster is `ClusterNotFound` (queued again when it is created); with database checks
+ * disabled nothing is sent to Kafka and no Secret is made (`Ready=Unknown`,
+ * `DatabaseChecksDisabled`); deleting such a user, or one whose cluster is gone, only removes
+ * the finalizer.
  *
  * @see https://kafka.apache.org/documentation/#security_authz
  */
@@ -118,8 +136,15 @@ export function kafkaUserReconciler(options: KafkaUserReconcilerOptions): Reconc
       return writeStatus(raw, user, { ...user.status, phase: "Paused", conditions });
     }
 
+    const checks = options.databaseChecks ?? true;
     if (user.metadata.deletionTimestamp) {
       if (!finalizers.includes(KAFKA_USER_FINALIZER)) return;
+      const rest = finalizers.filter((finalizer) => finalizer !== KAFKA_USER_FINALIZER);
+      if (!checks || !(await options.readCluster(namespace, cluster.name))) {
+        // Nothing to remove: no broker was contacted, or the cluster (and its users) is gone.
+        log.info({ key, checks }, "user released without the Admin API");
+        return setFinalizersOrRequeue(api, raw, rest);
+      }
       try {
         const endpoint = await options.resolveEndpoint(cluster);
         await actions.setAcls(endpoint, `User:${name}`, []);
@@ -138,12 +163,29 @@ export function kafkaUserReconciler(options: KafkaUserReconcilerOptions): Reconc
         return written ?? { requeueAfterMs: USER_RETRY_MS };
       }
       log.info({ key }, "user removed from Kafka");
-      const rest = finalizers.filter((finalizer) => finalizer !== KAFKA_USER_FINALIZER);
       return setFinalizersOrRequeue(api, raw, rest);
     }
 
     if (!finalizers.includes(KAFKA_USER_FINALIZER)) {
       return setFinalizersOrRequeue(api, raw, [...finalizers, KAFKA_USER_FINALIZER]);
+    }
+
+    if (!(await options.readCluster(namespace, cluster.name))) {
+      options.clusterWaiters?.wait(`${namespace}/${cluster.name}`, key);
+      const missing: UserOutcome = {
+        applied: false,
+        reason: CLUSTER_NOT_FOUND,
+        message: clusterNotFoundMessage(namespace, cluster.name),
+      };
+      return writeStatus(raw, user, userStatus(resumed(user, now()), missing, now()));
+    }
+    if (!checks) {
+      const unchecked: UserOutcome = {
+        applied: false,
+        reason: DATABASE_CHECKS_DISABLED,
+        message: notAppliedMessage(`User ${name}`),
+      };
+      return writeStatus(raw, user, userStatus(resumed(user, now()), unchecked, now()));
     }
 
     let outcome: UserOutcome;

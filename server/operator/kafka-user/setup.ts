@@ -1,4 +1,5 @@
 import "server-only";
+import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
 import { KafkaUserNames } from "@/lib/crds/kafka-user";
 import {
   aclBindings,
@@ -15,6 +16,7 @@ import {
   type RunningKafkaController,
 } from "../kafka-common/object-controller";
 import { kafkaEndpointResolver, kubeEndpointReads } from "../kafka-cluster/endpoint";
+import { MissingClusterWaiters, kafkaClusterLookup } from "../kafka-common/cluster-waiters";
 import { kafkaUserReconciler } from "./controller";
 
 export interface KafkaUserControllerOptions extends KafkaObjectControllerOptions {
@@ -30,8 +32,11 @@ export function startKafkaUserController(
   options: KafkaUserControllerOptions,
 ): RunningKafkaController {
   const api = kubeKafkaObjectApi(options.kubeConfig, KafkaUserNames);
+  const clusters = kubeKafkaObjectApi(options.kubeConfig, KafkaClusterNames);
+  const clusterWaiters = new MissingClusterWaiters();
   return startKafkaObjectController({
     ...options,
+    clusterWaiters,
     plural: KafkaUserNames.plural,
     name: "kafkauser",
     reconcile: kafkaUserReconciler({
@@ -41,6 +46,12 @@ export function startKafkaUserController(
         options.kafkaEndpoints,
       ),
       actions: { aclBindings, setAcls, upsertScramUser, deleteScramUser, scramLoginWorks },
+      readCluster: kafkaClusterLookup(
+        (namespace, name) => clusters.get(namespace, name),
+        options.kafkaEndpoints,
+      ),
+      clusterWaiters,
+      databaseChecks: options.databaseChecks,
       logger: options.logger,
       shard: options.shard,
     }),

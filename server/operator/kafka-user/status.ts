@@ -6,12 +6,18 @@ import { setConditions } from "../runtime/conditions";
 /** What one reconcile of a KafkaUser achieved. */
 export type UserOutcome =
   | { applied: true; secretName: string; acls: number; rotated: boolean }
-  | { applied: false; reason: "ClusterUnreachable" | "DeletionBlocked"; message: string };
+  | {
+      applied: false;
+      reason:
+        "ClusterUnreachable" | "DeletionBlocked" | "ClusterNotFound" | "DatabaseChecksDisabled";
+      message: string;
+    };
 
 /**
  * The status after one reconcile: `Ready=True` with the user name, Secret and ACL count when the
  * credentials and ACLs are in place (observedGeneration moves); `Ready=False` with the reason
- * otherwise.
+ * otherwise (phase Pending for `ClusterNotFound`), except `DatabaseChecksDisabled`: `Ready=Unknown`
+ * (phase Pending), since no broker was contacted and nothing is known of the credential.
  */
 export function userStatus(user: KafkaUser, outcome: UserOutcome, now: Date): KafkaUserStatus {
   const generation = user.metadata.generation;
@@ -41,13 +47,18 @@ export function userStatus(user: KafkaUser, outcome: UserOutcome, now: Date): Ka
   }
   return {
     ...previous,
-    phase: outcome.reason === "DeletionBlocked" ? "Deleting" : "Failed",
+    phase:
+      outcome.reason === "DeletionBlocked"
+        ? "Deleting"
+        : outcome.reason === "ClusterNotFound" || outcome.reason === "DatabaseChecksDisabled"
+          ? "Pending"
+          : "Failed",
     conditions: setConditions(
       previous.conditions,
       [
         {
           type: ConditionType.Ready,
-          status: "False",
+          status: outcome.reason === "DatabaseChecksDisabled" ? "Unknown" : "False",
           reason: outcome.reason,
           message: outcome.message,
           observedGeneration: generation,
