@@ -133,7 +133,7 @@ test("a Kafka topic is created with the generated form, then edited with its res
   expect(after.metadata.labels).toMatchObject({ changed: "elsewhere" });
 });
 
-test("a MySQL cluster's YAML edited in Monaco round-trips to the form; changing its storage size is refused on the field", async ({
+test("a MySQL cluster's YAML edited in Monaco round-trips to the form; its storage size and engine are read-only in Edit", async ({
   page,
 }) => {
   const monacoFromCdn: string[] = [];
@@ -197,16 +197,44 @@ test("a MySQL cluster's YAML edited in Monaco round-trips to the form; changing 
   expect(created.spec).toMatchObject({ replicas: 1, deletionPolicy: "Delete" });
   expect(created.metadata.labels).toMatchObject({ team: "payments" });
 
-  // The volume size cannot change yet: the apiserver's dry run says so on the field.
-  const writes = recordWrites(page, "mysqlclusters");
+  // The volume size cannot change yet (the CRD's `self == oldSelf` rule): in Edit the field is
+  // read-only and says why, and so is the engine.
   await form.gotoEdit("mysqlclusters", DEMO_NAMESPACE, clusterName);
   const size = form.field("Size", "textbox", "Storage");
   await expect(size).toHaveValue("1Gi");
-  await size.fill("2Gi");
-  await form.submitButton.click();
-  await expect(form.fieldError(size)).toContainText("cannot change yet");
-  expect(writes.dryRuns).toHaveLength(1);
-  expect(writes.real).toHaveLength(0);
+  await expect(size).toHaveAttribute("readonly", "");
+  await expect(page.getByText(/^Read-only: cannot change yet/)).toBeVisible();
+  await expect(form.field("Engine", "combobox")).toBeDisabled();
+  await expect(form.field("Replicas", "spinbutton")).toBeEditable();
   expect(monacoFromCdn).toEqual([]);
   expect(refusals).toEqual([]);
+});
+
+test("a refused create is summarised at the top with links to its fields; a Kafka cluster starts valid with its defaults", async ({
+  page,
+}) => {
+  await signIn(page, alice, `/mysqlclusters/new?namespace=${DEMO_NAMESPACE}`);
+  const form = new ResourceFormPage(page);
+  // What the apiserver would default is shown, not left blank.
+  await expect(form.field("Enabled", "checkbox", "Failover")).toBeChecked();
+  await expect(form.field("Unreachable seconds", "spinbutton", "Failover")).toHaveValue("30");
+  await form.field("Replicas", "spinbutton").fill("");
+  await expect(form.field("Replicas", "spinbutton")).toHaveAttribute("placeholder", "3 (default)");
+
+  // Submit with no name: the summary takes focus, names the field in words, and links to it.
+  await form.submitButton.click();
+  await expect(form.errorSummary).toBeFocused();
+  await expect(form.error).toContainText("metadata.name");
+  await expect(form.error).not.toContainText("Invalid input");
+  await form.error.getByRole("button", { name: "metadata.name" }).click();
+  await expect(form.field("Name")).toBeFocused();
+
+  // A KafkaCluster's default mode (combined) comes with its pool, open and filled in.
+  await form.gotoCreate("kafkaclusters", DEMO_NAMESPACE);
+  await expect(form.field("Replicas", "spinbutton", "Combined")).toHaveValue("3");
+  await form.field("Mode", "combobox", "KRaft").selectOption("separate");
+  await expect(form.field("Replicas", "spinbutton", "Brokers")).toHaveValue("3");
+  await expect(form.field("Replicas", "spinbutton", "Controllers")).toHaveValue("3");
+  await form.field("Mode", "combobox", "KRaft").selectOption("combined");
+  await expect(form.field("Replicas", "spinbutton", "Combined")).toHaveValue("3");
 });

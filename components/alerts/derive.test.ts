@@ -5,6 +5,7 @@ import {
   alertsFromEvents,
   alertsFromObject,
   countByCluster,
+  dedupeAlerts,
   normalizeSeverity,
   sortAlerts,
 } from "./derive";
@@ -148,5 +149,71 @@ describe("sortAlerts and countByCluster", () => {
     ];
     expect(sortAlerts(alerts)[0]?.severity).toBe("critical");
     expect(countByCluster(alerts).get("demo/orders")).toBe(2);
+  });
+});
+
+describe("dedupeAlerts", () => {
+  const failedTopic: Resource = {
+    apiVersion: "kafka.pilothouse.dev/v1alpha1",
+    kind: "KafkaTopic",
+    metadata: { name: "clicks", namespace: "demo" },
+    spec: { clusterName: "events" },
+    status: {
+      phase: "Failed",
+      conditions: [
+        {
+          type: "Ready",
+          status: "False",
+          reason: "ClusterNotFound",
+          message: "KafkaCluster events not found",
+          lastTransitionTime: "2026-01-02T00:00:00Z",
+        },
+      ],
+    },
+  };
+  const objects = new Map([["KafkaTopic/clicks", { plural: "kafkatopics", object: failedTopic }]]);
+
+  it("shows a failed topic's condition reason, message and time instead of an empty row", () => {
+    const failed = alertsFromObject("kafkatopics", failedTopic).find((a) =>
+      a.id.endsWith("/Failed"),
+    );
+    expect(failed).toMatchObject({
+      title: "KafkaTopic clicks failed (ClusterNotFound)",
+      message: "KafkaCluster events not found",
+      since: "2026-01-02T00:00:00Z",
+    });
+  });
+
+  it("keeps one alert per (object, reason) across conditions, phase and Warning Events", () => {
+    const events = alertsFromEvents(
+      "demo",
+      [
+        {
+          type: "Warning",
+          reason: "ClusterNotFound",
+          message: "KafkaCluster events not found",
+          count: 4,
+          involvedKind: "KafkaTopic",
+          involvedName: "clicks",
+          lastSeen: "2026-01-03T00:00:00Z",
+        },
+        {
+          type: "Warning",
+          reason: "Other",
+          message: "another problem",
+          count: 1,
+          involvedKind: "KafkaTopic",
+          involvedName: "clicks",
+        },
+      ],
+      objects,
+    );
+    const alerts = dedupeAlerts([...alertsFromObject("kafkatopics", failedTopic), ...events]);
+    expect(alerts.map((a) => [a.source, a.reason])).toEqual([
+      ["condition", "ClusterNotFound"],
+      ["event", "Other"],
+    ]);
+    expect(alerts[0]?.since).toBe("2026-01-02T00:00:00Z");
+    expect(dedupeAlerts(alertsFromAlertmanager([]))).toEqual([]);
   });
 });

@@ -24,6 +24,8 @@ export interface DashboardAlert {
   cluster?: string;
   /** ISO 8601. */
   since?: string;
+  /** The condition's or Event's reason (`ClusterNotFound`), the key of {@link dedupeAlerts}. */
+  reason?: string;
 }
 
 /** Alertmanager severities Pilothouse knows; anything else counts as `warning`. */
@@ -66,18 +68,29 @@ export function alertsFromObject(plural: string, object: Resource): DashboardAle
       title: `${object.kind} ${name}: ${c.type}=${c.status} (${c.reason})`,
       message: c.message,
       since: c.lastTransitionTime,
+      reason: c.reason,
     });
   }
   if (object.status?.phase === "Failed" && !plural.endsWith("clusters")) {
     const error = object.status.error as { message?: unknown } | undefined;
+    // Topics and users write no status.error or completedAt: their Failed or Ready=False
+    // condition says why and since when.
+    const why = [findCondition(object, "Failed"), findCondition(object, "Ready")].find(
+      (c) => c !== undefined && c.status === (c.type === "Failed" ? "True" : "False"),
+    );
+    const errorMessage = typeof error?.message === "string" ? error.message : "";
     out.push({
       ...base,
       id: `condition/${plural}/${namespace}/${name}/Failed`,
       severity: "warning",
       source: "condition",
-      title: `${object.kind} ${name} failed`,
-      message: typeof error?.message === "string" ? error.message : "",
-      since: typeof object.status.completedAt === "string" ? object.status.completedAt : undefined,
+      title: `${object.kind} ${name} failed${why ? ` (${why.reason})` : ""}`,
+      message: errorMessage || (why ? why.message || why.reason : ""),
+      since:
+        typeof object.status.completedAt === "string"
+          ? object.status.completedAt
+          : why?.lastTransitionTime,
+      reason: why?.reason,
     });
   }
   return out;
@@ -113,6 +126,7 @@ export function alertsFromEvents(
         object: found ? { plural: found.plural, name: e.involvedName } : undefined,
         cluster,
         since: e.lastSeen,
+        reason: e.reason,
       };
     });
 }
@@ -130,6 +144,39 @@ export function alertsFromAlertmanager(alerts: readonly ExternalAlert[]): Dashbo
     since: a.startsAt,
   }));
 }
+
+/**
+ * One alert per problem: alerts about the same object with the same reason (the Ready=False
+ * condition, the Failed phase and the Warning Event the operator recorded for the same reason)
+ * become one, the first kept (conditions come before Events), its empty message or time filled
+ * from the others. Alerts without an object or reason (Alertmanager's) are kept as they are.
+ */
+export function dedupeAlerts(alerts: readonly DashboardAlert[]): DashboardAlert[] {
+  const kept: DashboardAlert[] = [];
+  const byKey = new Map<string, number>();
+  for (const alert of alerts) {
+    const key =
+      alert.object && alert.reason
+        ? `${alert.namespace}/${alert.object.plural}/${alert.object.name}/${alert.reason}`
+        : undefined;
+    const index = key === undefined ? undefined : byKey.get(key);
+    if (index === undefined) {
+      if (key !== undefined) byKey.set(key, kept.length);
+      kept.push(alert);
+      continue;
+    }
+    const first = kept[index] as DashboardAlert;
+    kept[index] = {
+      ...first,
+      severity: rankOf(alert.severity) < rankOf(first.severity) ? alert.severity : first.severity,
+      message: first.message || alert.message,
+      since: first.since ?? alert.since,
+    };
+  }
+  return kept;
+}
+
+const rankOf = (s: Severity) => SEVERITIES.indexOf(s);
 
 /** Most severe first, then newest first. */
 export function sortAlerts(alerts: readonly DashboardAlert[]): DashboardAlert[] {

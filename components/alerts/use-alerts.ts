@@ -12,6 +12,7 @@ import {
   alertsFromAlertmanager,
   alertsFromEvents,
   alertsFromObject,
+  dedupeAlerts,
   sortAlerts,
   type DashboardAlert,
 } from "./derive";
@@ -82,7 +83,7 @@ export function useNamespaceAlerts(namespace: string) {
     }
     const events = alertsFromEvents(namespace, server.data?.warnings ?? [], objects);
     const external = alertsFromAlertmanager(server.data?.alerts ?? []);
-    return sortAlerts([...fromConditions, ...events, ...external]);
+    return sortAlerts(dedupeAlerts([...fromConditions, ...events, ...external]));
   }, [lists, server.data, namespace]);
 
   const queries = [mysql, kafka, backups, restores, topics, users].map((l) => l.query);

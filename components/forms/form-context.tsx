@@ -11,8 +11,11 @@ export interface ResourceFormState {
   errors: FieldErrors;
   /** Writes one value; `undefined` removes the key. */
   setValue: (path: FieldPath, value: unknown) => void;
-  /** Fields shown but not editable (the name and namespace of an existing object). */
-  readOnly: (path: FieldPath) => boolean;
+  /**
+   * Why a field is shown but not editable (the name and namespace of an existing object, fields
+   * the CRD makes immutable), or `undefined` when it is editable.
+   */
+  readOnly: (path: FieldPath) => string | undefined;
 }
 
 export const ResourceFormContext = createContext<ResourceFormState | null>(null);
@@ -32,7 +35,9 @@ export function useField(path: FieldPath) {
     value: getAt(document, path),
     error: errors[key],
     set: (value: unknown) => setValue(path, value),
-    readOnly: readOnly(path),
+    readOnly: readOnly(path) !== undefined,
+    /** Why the field is read-only, shown as its helper text. */
+    readOnlyReason: readOnly(path),
     id: fieldId(path),
   };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { kindByPlural, type KindInfo } from "@/lib/api/kinds";
 import { ApiRequestError } from "../api/fetch-json";
+import { setAt } from "./object-path";
 import {
   editableDocument,
+  followFieldChange,
   kindLabel,
   newDocument,
+  plainIssue,
   requestSchemaFor,
   serverFieldErrors,
   validateDocument,
@@ -107,5 +110,76 @@ describe("kindLabel", () => {
   it("names kinds in words", () => {
     expect(kindLabel({ kind: "MySQLCluster" })).toBe("MySQL cluster");
     expect(kindLabel({ kind: "KafkaTopic" })).toBe("Kafka topic");
+  });
+});
+
+describe("newDocument and KRaft modes", () => {
+  it("starts a KafkaCluster that passes validation with its defaults (mode combined, one pool)", () => {
+    const document = newDocument(kind("kafkaclusters"), "demo");
+    expect(document).toMatchObject({
+      spec: { kraft: { mode: "combined", combined: { replicas: 3, storage: { size: "10Gi" } } } },
+    });
+    const schema = requestSchemaFor(kind("kafkaclusters"), "create");
+    const errors = validateDocument(schema, {
+      ...document,
+      metadata: { name: "events", namespace: "demo" },
+    });
+    expect(errors).toEqual({});
+  });
+
+  it("switches the pools with the mode, keeping pools the user already filled", () => {
+    const document = newDocument(kind("kafkaclusters"), "demo");
+    const separate = followFieldChange(
+      "kafkaclusters",
+      setAt(document, ["spec", "kraft", "mode"], "separate"),
+      ["spec", "kraft", "mode"],
+    );
+    const kraft = (separate.spec as { kraft: Record<string, unknown> }).kraft;
+    expect(kraft.combined).toBeUndefined();
+    expect(kraft.controllers).toEqual({ replicas: 3, storage: { size: "10Gi" } });
+    expect(kraft.brokers).toEqual({ replicas: 3, storage: { size: "10Gi" } });
+    const edited = setAt(separate, ["spec", "kraft", "brokers", "replicas"], 5);
+    const back = followFieldChange(
+      "kafkaclusters",
+      setAt(edited, ["spec", "kraft", "mode"], "combined"),
+      ["spec", "kraft", "mode"],
+    );
+    expect(Object.keys((back.spec as { kraft: object }).kraft).sort()).toEqual([
+      "combined",
+      "mode",
+    ]);
+    const other = setAt(document, ["spec", "kraft", "mode"], "separate");
+    expect(followFieldChange("kafkaclusters", other, ["spec", "replicas"])).toBe(other);
+    expect(followFieldChange("mysqlclusters", other, ["spec", "kraft", "mode"])).toBe(other);
+  });
+});
+
+describe("plainIssue", () => {
+  it("says a missing required field 'is required', not zod's type wording", () => {
+    const schema = requestSchemaFor(kind("kafkatopics"), "create");
+    const errors = validateDocument(schema, {
+      apiVersion: "kafka.pilothouse.dev/v1alpha1",
+      kind: "KafkaTopic",
+      metadata: { name: "orders", namespace: "demo" },
+      spec: {},
+    });
+    expect(errors["spec.clusterName"]).toBe("is required");
+    expect(Object.values(errors).join(" ")).not.toMatch(/Invalid input/);
+  });
+
+  it("words a wrong type and keeps the schema's own messages", () => {
+    expect(
+      plainIssue({
+        code: "invalid_type",
+        message: "Invalid input: expected number, received string",
+      }).message,
+    ).toBe("must be a number");
+    expect(
+      plainIssue({ code: "invalid_type", message: "Invalid input: expected int, received string" })
+        .message,
+    ).toBe("must be an integer");
+    expect(plainIssue({ code: "too_big", message: "must be at most 9" }).message).toBe(
+      "must be at most 9",
+    );
   });
 });

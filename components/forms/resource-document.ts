@@ -8,7 +8,13 @@ import { causesFromIssues } from "@/lib/api/errors";
 import type { KindInfo, KindPlural } from "@/lib/api/kinds";
 import { REQUEST_SCHEMAS } from "@/lib/api/requests";
 import { ApiRequestError } from "../api/fetch-json";
-import { dotted, isJsonObject, parseFieldPath, type JsonObject } from "./object-path";
+import {
+  dotted,
+  isJsonObject,
+  parseFieldPath,
+  type FieldPath,
+  type JsonObject,
+} from "./object-path";
 import { initialValueOf, specJsonSchema } from "./schema-node";
 
 export type FormMode = "create" | "update";
@@ -29,8 +35,47 @@ export function kindLabel(kind: Pick<KindInfo, "kind">): string {
  */
 const CREATE_PRESETS: Record<string, JsonObject> = {
   mysqlclusters: { storage: { size: "10Gi" } },
-  kafkaclusters: {},
+  kafkaclusters: { kraft: { combined: newKafkaPool() } },
 };
+
+/** A Kafka node pool to start from: three nodes of 10Gi (the pool schema has no defaults). */
+function newKafkaPool(): JsonObject {
+  return { replicas: 3, storage: { size: "10Gi" } };
+}
+
+/** The pools each KRaft mode needs (the CRD's rule on `spec.kraft`: exactly these, no other). */
+const KRAFT_POOLS: Record<string, readonly string[]> = {
+  combined: ["combined"],
+  separate: ["controllers", "brokers"],
+};
+
+/**
+ * The document after the user changed the field at `path`, with what that change implies: for a
+ * KafkaCluster, choosing a KRaft mode adds the pools that mode needs (kept if already there,
+ * else {@link newKafkaPool}) and removes the other mode's, so the CRD's rule "mode combined
+ * needs exactly kraft.combined; mode separate needs kraft.controllers and kraft.brokers" holds
+ * without the user editing three sections.
+ *
+ * @param plural - the kind's plural; other kinds are returned unchanged.
+ */
+export function followFieldChange(
+  plural: string,
+  document: JsonObject,
+  path: FieldPath,
+): JsonObject {
+  if (plural !== "kafkaclusters" || dotted(path) !== "spec.kraft.mode") return document;
+  const spec = isJsonObject(document.spec) ? document.spec : {};
+  const kraft = isJsonObject(spec.kraft) ? spec.kraft : {};
+  const needed = KRAFT_POOLS[String(kraft.mode)];
+  if (!needed) return document;
+  const next: JsonObject = { mode: kraft.mode };
+  for (const [key, value] of Object.entries(kraft)) {
+    if (key === "mode" || Object.values(KRAFT_POOLS).flat().includes(key)) continue;
+    next[key] = value;
+  }
+  for (const pool of needed) next[pool] = isJsonObject(kraft[pool]) ? kraft[pool] : newKafkaPool();
+  return { ...document, spec: { ...spec, kraft: next } };
+}
 
 /**
  * What the browser validates before it sends anything: the very schema the API's handler
@@ -90,10 +135,31 @@ export function validateDocument(schema: z.ZodType, document: JsonObject): Field
   const result = schema.safeParse(document);
   if (result.success) return {};
   const errors: FieldErrors = {};
-  for (const cause of causesFromIssues(result.error.issues)) {
+  for (const cause of causesFromIssues(result.error.issues.map(plainIssue))) {
     errors[cause.field ?? ""] = cause.message;
   }
   return errors;
+}
+
+/** zod's wording of a wrong type, `Invalid input: expected string, received undefined`. */
+const INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
+
+/**
+ * A zod issue in words a user reads on a field: a missing value "is required", a value of the
+ * wrong type "must be a number" (zod's own `Invalid input: expected …` wording is for developers).
+ * Messages the schemas set themselves are kept.
+ */
+export function plainIssue<T extends { code?: string; message: string; input?: unknown }>(
+  issue: T,
+): T {
+  if (issue.code !== "invalid_type") return issue;
+  const match = INVALID_TYPE.exec(issue.message);
+  const missing = ("input" in issue && issue.input === undefined) || match?.[2] === "undefined";
+  if (missing) return { ...issue, message: "is required" };
+  if (!match) return issue;
+  const expected = match[1] === "int" ? "integer" : match[1];
+  const article = /^[aeiou]/.test(expected ?? "") ? "an" : "a";
+  return { ...issue, message: `must be ${article} ${expected}` };
 }
 
 /**

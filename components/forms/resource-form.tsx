@@ -10,14 +10,16 @@ import {
   ToggleGroupItem,
 } from "@patternfly/react-core";
 import { useRouter } from "next/navigation";
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { KindInfo } from "@/lib/api/kinds";
 import { PageHeading } from "../layout/page-heading";
 import { parseYaml, toYaml } from "../yaml-editor/yaml-text";
 import { YamlEditor } from "../yaml-editor/yaml-editor";
+import { ErrorSummary } from "./error-summary";
 import { ResourceFormContext, type ResourceFormState } from "./form-context";
 import { isJsonObject, setAt, type FieldPath, type JsonObject } from "./object-path";
 import {
+  followFieldChange,
   kindLabel,
   requestSchemaFor,
   serverFieldErrors,
@@ -26,10 +28,17 @@ import {
   type FormMode,
 } from "./resource-document";
 import { PropertyFields, SchemaField } from "./schema-field";
-import { isRequiredAt, specJsonSchema, type SchemaNode } from "./schema-node";
+import {
+  immutableReason,
+  isRequiredAt,
+  nodeAt,
+  specJsonSchema,
+  type SchemaNode,
+} from "./schema-node";
 import { sendResource, useKindPermission } from "./use-resource-api";
 
 const REASON_ID = "form-refused-reason";
+const YAML_PROBLEM_ID = "form-yaml-problem";
 const NAME_NODE: SchemaNode = { type: "string" };
 const LABELS_NODE: SchemaNode = {
   type: "object",
@@ -69,6 +78,7 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
   const [yamlText, setYamlText] = useState("");
   const [yamlProblem, setYamlProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   const [done, setDone] = useState(false);
   // Set synchronously, so a double click cannot send a second request before React re-renders.
   const inFlight = useRef(false);
@@ -87,12 +97,25 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
   const state: ResourceFormState = {
     document,
     errors,
-    setValue: (path, value) => update(setAt(document, path, value, keepEmpty)),
-    readOnly: (path) =>
-      mode === "update" &&
-      path[0] === "metadata" &&
-      (path[1] === "name" || path[1] === "namespace"),
+    setValue: (path, value) =>
+      update(followFieldChange(kind.plural, setAt(document, path, value, keepEmpty), path)),
+    readOnly: (path) => {
+      if (mode !== "update") return undefined;
+      if (path[0] === "metadata" && (path[1] === "name" || path[1] === "namespace")) {
+        return "cannot change: it names the object";
+      }
+      return path[0] === "spec" ? immutableReason(nodeAt(spec, path.slice(1))) : undefined;
+    },
   };
+
+  // PatternFly's ToggleGroupItem passes no aria props to its button: name the disabled Form
+  // button's reason (the YAML problem) on the button itself.
+  const formToggleDisabled = view === "yaml" && yamlProblem !== null;
+  useEffect(() => {
+    const button = window.document.getElementById("view-form");
+    if (formToggleDisabled) button?.setAttribute("aria-describedby", YAML_PROBLEM_ID);
+    else button?.removeAttribute("aria-describedby");
+  }, [formToggleDisabled]);
 
   const showYaml = () => {
     setYamlText(toYaml(document));
@@ -114,7 +137,10 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
     const problems = validateDocument(requestSchema, document);
     setValidated(true);
     setErrors(problems);
-    if (Object.keys(problems).length > 0 || yamlProblem) return;
+    if (Object.keys(problems).length > 0 || yamlProblem) {
+      setAttempt((n) => n + 1);
+      return;
+    }
     setBusy(true);
     try {
       await sendResource(kind, mode, document, true);
@@ -126,15 +152,12 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
       );
     } catch (err) {
       setErrors(serverFieldErrors(err, label));
+      setAttempt((n) => n + 1);
     } finally {
       setBusy(false);
     }
   };
 
-  const unplaced = Object.entries(errors).filter(
-    ([field]) => field !== "" && (view === "yaml" || !isShownField(spec, field)),
-  );
-  const summary = errors[""] ?? (unplaced.length > 0 ? "Some fields are not valid." : undefined);
   const verb = mode === "create" ? "create" : "update";
 
   return (
@@ -172,31 +195,17 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
               <span id={REASON_ID}>{permission.reason}</span>
             </Alert>
           )}
-          {summary ? (
-            <Alert
-              isInline
-              variant="danger"
-              title={mode === "create" ? "Not created" : "Not saved"}
-              data-testid="form-error"
-            >
-              <p>{summary}</p>
-              {unplaced.length > 0 ? (
-                <ul data-testid="form-error-fields">
-                  {unplaced.map(([field, message]) => (
-                    <li key={field}>
-                      <code>{field}</code>: {message}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </Alert>
-          ) : null}
+          <ErrorSummary
+            title={mode === "create" ? "Not created" : "Not saved"}
+            errors={errors}
+            attempt={attempt}
+          />
           <ToggleGroup aria-label="View">
             <ToggleGroupItem
               text="Form"
               buttonId="view-form"
               isSelected={view === "form"}
-              isDisabled={view === "yaml" && yamlProblem !== null}
+              isDisabled={formToggleDisabled}
               onChange={() => setView("form")}
             />
             <ToggleGroupItem
@@ -215,7 +224,9 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
                   title="The YAML is not valid"
                   data-testid="yaml-problem"
                 >
-                  {yamlProblem}. Fix it to switch back to the form or to {verb}.
+                  <span id={YAML_PROBLEM_ID}>
+                    {yamlProblem}. Fix it to switch back to the form or to {verb}.
+                  </span>
                 </Alert>
               ) : null}
               <fieldset disabled={!permission.allowed || locked} style={{ display: "contents" }}>
@@ -274,19 +285,4 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
       </ResourceFormContext.Provider>
     </PageSection>
   );
-}
-
-/** Whether the form view shows a field for a dotted path (else its error goes in the summary). */
-function isShownField(spec: SchemaNode, field: string): boolean {
-  if (/^metadata\.(name|namespace|labels|annotations)(\.|$)/.test(field)) return true;
-  if (!field.startsWith("spec.")) return false;
-  let node: SchemaNode | undefined = spec;
-  for (const segment of field.slice("spec.".length).split(".")) {
-    if (!node) return false;
-    if (node.properties) node = node.properties[segment];
-    else if (node.items && /^\d+$/.test(segment)) node = node.items;
-    else if (isJsonObject(node.additionalProperties)) node = node.additionalProperties;
-    else return false;
-  }
-  return node !== undefined;
 }

@@ -20,6 +20,18 @@ export interface FieldProps {
   required: boolean;
 }
 
+/** A field's helper text: why it is read-only (edit of an immutable field), then its description. */
+const hintOf = (node: SchemaNode, readOnlyReason: string | undefined) =>
+  [readOnlyReason ? `Read-only: ${readOnlyReason}.` : undefined, node.description]
+    .filter(Boolean)
+    .join(" ") || undefined;
+
+/** What an empty input stands for: the CRD default the apiserver fills in, `3 (default)`. */
+const defaultPlaceholder = (node: SchemaNode) =>
+  typeof node.default === "string" || typeof node.default === "number"
+    ? `${node.default} (default)`
+    : undefined;
+
 const invalidProps = (error: string | undefined) => ({
   validated: error ? ("error" as const) : ("default" as const),
   "aria-invalid": error ? true : undefined,
@@ -31,12 +43,13 @@ const invalidProps = (error: string | undefined) => ({
  */
 export function StringField({ path, node, label, required }: FieldProps) {
   const field = useField(path);
-  const hint = node.description;
+  const hint = hintOf(node, field.readOnlyReason);
   return (
     <FormGroup label={label} isRequired={required} fieldId={field.id}>
       <TextInput
         id={field.id}
         name={field.id}
+        placeholder={defaultPlaceholder(node)}
         value={typeof field.value === "string" ? field.value : ""}
         onChange={(_event, value) => field.set(value === "" && !required ? undefined : value)}
         readOnlyVariant={field.readOnly ? "default" : undefined}
@@ -65,7 +78,7 @@ export function NumberField({ path, node, label, required }: FieldProps) {
     draft !== null &&
     (draft.trim() === "" ? field.value === undefined : Number(draft) === field.value);
   const text = matches ? draft : numberText(field.value);
-  const hint = node.description;
+  const hint = hintOf(node, field.readOnlyReason);
   return (
     <FormGroup label={label} isRequired={required} fieldId={field.id}>
       <TextInput
@@ -73,6 +86,7 @@ export function NumberField({ path, node, label, required }: FieldProps) {
         name={field.id}
         type="number"
         step={node.type === "integer" ? 1 : "any"}
+        placeholder={defaultPlaceholder(node)}
         value={text}
         onChange={(_event, value) => {
           setDraft(value);
@@ -98,7 +112,9 @@ export function NumberField({ path, node, label, required }: FieldProps) {
  */
 export function IntOrStringField({ path, node, label, required }: FieldProps) {
   const field = useField(path);
-  const hint = [node.description, "A whole number or a string."].filter(Boolean).join(" ");
+  const hint = [hintOf(node, field.readOnlyReason), "A whole number or a string."]
+    .filter(Boolean)
+    .join(" ");
   const text =
     typeof field.value === "number" || typeof field.value === "string" ? String(field.value) : "";
   return (
@@ -124,14 +140,15 @@ export function IntOrStringField({ path, node, label, required }: FieldProps) {
 /** A boolean, as a checkbox labelled with the field's name. */
 export function BooleanField({ path, node, label }: FieldProps) {
   const field = useField(path);
-  const hint = node.description;
+  const hint = hintOf(node, field.readOnlyReason);
   return (
     <FormGroup fieldId={field.id}>
       <Checkbox
         id={field.id}
         name={field.id}
         label={label}
-        isChecked={field.value === true}
+        // Unset shows the CRD default, the value the apiserver will store.
+        isChecked={typeof field.value === "boolean" ? field.value : node.default === true}
         onChange={(_event, checked) => field.set(checked)}
         isDisabled={field.readOnly}
         aria-describedby={helpIdOf(field.id, Boolean(field.error ?? hint))}
@@ -147,7 +164,7 @@ export function EnumField({ path, node, label, required }: FieldProps) {
   const field = useField(path);
   const options = (node.enum ?? []).map(String);
   const unsettable = !required && node.default === undefined;
-  const hint = node.description;
+  const hint = hintOf(node, field.readOnlyReason);
   return (
     <FormGroup label={label} isRequired={required} fieldId={field.id}>
       <FormSelect

@@ -88,16 +88,34 @@ export function PropertyFields({ path, node }: { path: FieldPath; node: SchemaNo
 function ObjectSection({ path, node, label, required }: FieldProps) {
   const field = useField(path);
   const { errors } = useResourceForm();
-  const [open, setOpen] = useState(required || field.value !== undefined);
+  // `null` until the user toggles: open when required or when it has a value (which may arrive
+  // later, e.g. a pool added when the KRaft mode changes).
+  const [open, setOpen] = useState<boolean | null>(null);
   const forced = hasErrorWithin(errors, path);
-  const expanded = open || forced;
+  const expanded = (open ?? (required || field.value !== undefined)) || forced;
+  const toggle = () => {
+    if (!forced) setOpen(!expanded);
+  };
   const titleId = useId();
   return (
     <div data-testid={`${field.id}-section`}>
       <FormFieldGroup
         header={
           <FormFieldGroupHeader
-            titleText={{ text: label, id: titleId }}
+            titleText={{
+              text: (
+                // The title toggles too, a bigger mouse target; the keyboard and assistive
+                // technology use the icon button, which says whether the section is expanded.
+                <span
+                  onClick={toggle}
+                  style={{ cursor: forced ? undefined : "pointer" }}
+                  data-testid={`${field.id}-title`}
+                >
+                  {label}
+                </span>
+              ),
+              id: titleId,
+            }}
             titleDescription={node.description}
             actions={
               <Button
@@ -106,7 +124,7 @@ function ObjectSection({ path, node, label, required }: FieldProps) {
                 aria-label={`${expanded ? "Collapse" : "Expand"} ${label}`}
                 icon={expanded ? <AngleDownIcon /> : <AngleRightIcon />}
                 isDisabled={forced}
-                onClick={() => setOpen(!expanded)}
+                onClick={toggle}
               />
             }
           />

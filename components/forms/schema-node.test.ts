@@ -6,6 +6,7 @@ import {
   alternativeIndexFor,
   fieldKindOf,
   humanize,
+  immutableReason,
   initialValueOf,
   isRequiredAt,
   nodeAt,
@@ -74,5 +75,23 @@ describe("isRequiredAt and humanize", () => {
     expect(humanize("replicationFactor")).toBe("Replication factor");
     expect(humanize("s3")).toBe("S3");
     expect(humanize("caBundleSecretRef")).toBe("CA bundle secret ref");
+  });
+});
+
+describe("initialValueOf of defaulted sections and immutableReason", () => {
+  const spec = specJsonSchema(MySQLClusterSpecSchema);
+
+  it("fills a section defaulted to {} with its fields' defaults, as the apiserver will", () => {
+    expect(initialValueOf(spec)).toMatchObject({
+      failover: { enabled: true, unreachableSeconds: 30 },
+    });
+  });
+
+  it("finds fields that cannot change by their self == oldSelf rule or their description", () => {
+    expect(immutableReason(nodeAt(spec, ["engine"]))).toMatch(/cannot change once the cluster/);
+    expect(immutableReason(nodeAt(spec, ["storage", "size"]))).toMatch(/cannot change/);
+    expect(immutableReason(nodeAt(spec, ["storage", "storageClassName"]))).toBeDefined();
+    expect(immutableReason(nodeAt(spec, ["replicas"]))).toBeUndefined();
+    expect(immutableReason(undefined)).toBeUndefined();
   });
 });

@@ -28,6 +28,7 @@ export interface SchemaNode {
   format?: string;
   "x-kubernetes-int-or-string"?: boolean;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-validations"?: { rule: string; message?: string }[];
 }
 
 /** What a form shows for one schema node. */
@@ -125,15 +126,20 @@ function valueFits(node: SchemaNode, value: unknown): boolean {
  * else `undefined`. Optional sections without a default stay absent, as the CRD would leave them.
  */
 export function initialValueOf(node: SchemaNode): unknown {
-  if (node.default !== undefined) return structuredClone(node.default);
-  if (fieldKindOf(node) !== "object" || !node.properties) return undefined;
+  const isObject = fieldKindOf(node) === "object" && node.properties !== undefined;
+  // An object defaulted to `{}` (zod's `prefault`) gets its properties' defaults from the
+  // apiserver too: show them, so the form tells what the created object will hold.
+  if (node.default !== undefined && !(isObject && isJsonObject(node.default))) {
+    return structuredClone(node.default);
+  }
+  if (!isObject || !node.properties) return undefined;
   const required = new Set(node.required ?? []);
-  const value: JsonObject = {};
+  const value: JsonObject = isJsonObject(node.default) ? structuredClone(node.default) : {};
   for (const [name, child] of Object.entries(node.properties)) {
-    const isObject = fieldKindOf(child) === "object";
-    if (child.default === undefined && !(isObject && required.has(name))) continue;
+    const childIsObject = fieldKindOf(child) === "object";
+    if (child.default === undefined && !(childIsObject && required.has(name))) continue;
     const initial = initialValueOf(child);
-    if (initial !== undefined) value[name] = initial;
+    if (initial !== undefined && value[name] === undefined) value[name] = initial;
   }
   return value;
 }
@@ -149,6 +155,26 @@ export function nodeAt(node: SchemaNode, path: FieldPath): SchemaNode | undefine
     else return undefined;
   }
   return current;
+}
+
+/** A CEL rule that makes a field immutable once the object exists. */
+const IMMUTABLE_RULE = /^\s*self\s*==\s*oldSelf\s*$/;
+
+/**
+ * Why a field cannot change once the object exists, or `undefined` when it can: the message of
+ * its CRD transition rule `self == oldSelf` (`x-kubernetes-validations`), else its description
+ * when that says "Cannot change" (a rule written on the parent object).
+ *
+ * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#transition-rules
+ */
+export function immutableReason(node: SchemaNode | undefined): string | undefined {
+  if (!node) return undefined;
+  const rule = (node["x-kubernetes-validations"] ?? []).find((v) => IMMUTABLE_RULE.test(v.rule));
+  if (rule) return rule.message ?? "cannot change once the object exists";
+  if (node.description && /cannot change/i.test(node.description)) {
+    return "cannot change once the object exists";
+  }
+  return undefined;
 }
 
 /** Whether `path` names a property its parent object requires. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { blockersOf } from "./blockers";
-import type { Resource } from "./model";
+import { blockersOf, generationText } from "./blockers";
+import { isStopped, type Resource } from "./model";
 
 const cond = (
   type: string,
@@ -71,5 +71,49 @@ describe("blockersOf", () => {
       "Degraded=True: ReplicaLagging",
       "BackupHealthy=False: LastBackupFailed",
     ]);
+  });
+
+  it("says a failed topic failed, with its reason, instead of 'spec not yet applied'", () => {
+    const topic: Resource = {
+      apiVersion: "kafka.pilothouse.dev/v1alpha1",
+      kind: "KafkaTopic",
+      metadata: { name: "orders", namespace: "demo", generation: 1 },
+      spec: { clusterName: "events" },
+      status: {
+        phase: "Failed",
+        conditions: [cond("Ready", "False", "ClusterNotFound", "KafkaCluster events not found")],
+      },
+    };
+    expect(blockersOf(topic).map((b) => b.title)).toEqual(["Ready=False: ClusterNotFound"]);
+    expect(generationText(topic)).toBe(
+      "1 — failed: ClusterNotFound: KafkaCluster events not found",
+    );
+  });
+
+  it("says 'not yet applied' before any condition or while observedGeneration is behind", () => {
+    const fresh: Resource = { ...base, metadata: { ...base.metadata, generation: 1 }, status: {} };
+    expect(blockersOf(fresh).map((b) => b.title)).toEqual(["Spec not yet applied"]);
+    expect(generationText(fresh)).toBe("1 — spec not yet applied (observed none)");
+    expect(generationText(base)).toBe("2 (applied)");
+  });
+
+  it("treats a cluster stopped on purpose as neutral, not as a fault", () => {
+    const stopped: Resource = {
+      ...base,
+      spec: { stopped: true },
+      status: {
+        observedGeneration: 2,
+        phase: "Stopped",
+        primary: "trydb-0",
+        conditions: [
+          cond("Ready", "False", "Stopped", "the cluster is stopped"),
+          cond("Stopped", "True", "StoppedBySpec"),
+        ],
+      },
+    };
+    expect(isStopped(stopped)).toBe(true);
+    expect(blockersOf(stopped)).toEqual([]);
+    expect(generationText(stopped)).toBe("2 (applied)");
+    expect(isStopped({ ...stopped, spec: {} })).toBe(false);
   });
 });

@@ -8,21 +8,22 @@ import {
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
+  Label,
   Title,
 } from "@patternfly/react-core";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { stringify } from "yaml";
-import { blockersOf } from "./blockers";
+import { blockersOf, generationText } from "./blockers";
 import { ReadyLabel } from "./columns";
 import {
   at,
   clusterNameOf,
   detailHref,
+  isStopped,
   lastBackupOf,
   phaseOf,
   replicasText,
-  specApplied,
   type Resource,
 } from "./model";
 
@@ -54,6 +55,8 @@ export function StatusSummary({ object }: { object: Resource }) {
   const cluster = object.kind.endsWith("Cluster") ? undefined : clusterNameOf(object);
   const namespace = metadata.namespace ?? "";
   const lastBackup = lastBackupOf(object);
+  const stopped = isStopped(object);
+  const primary = str(at(status, ["primary"]));
   return (
     <Fields
       label="Status"
@@ -64,7 +67,16 @@ export function StatusSummary({ object }: { object: Resource }) {
             {phaseOf(object)}
           </span>,
         ],
-        ["Ready", <ReadyLabel key="r" object={object} />],
+        [
+          "Ready",
+          stopped ? (
+            <Label key="r" isCompact data-testid="detail-stopped" title="Stopped on purpose">
+              Stopped
+            </Label>
+          ) : (
+            <ReadyLabel key="r" object={object} />
+          ),
+        ],
         [
           "Cluster",
           cluster ? (
@@ -72,7 +84,7 @@ export function StatusSummary({ object }: { object: Resource }) {
           ) : undefined,
         ],
         ["Ready replicas", replicasText(object)],
-        ["Primary", str(at(status, ["primary"]))],
+        ["Primary", stopped && primary ? "— (stopped)" : primary],
         [
           "Last successful backup",
           object.kind === "MySQLCluster" ? (
@@ -93,9 +105,7 @@ export function StatusSummary({ object }: { object: Resource }) {
         [
           "Generation",
           <span key="g" data-testid="detail-generation">
-            {specApplied(object)
-              ? `${metadata.generation ?? "—"} (applied)`
-              : `${metadata.generation ?? "—"} — spec not yet applied (observed ${status?.observedGeneration ?? "none"})`}
+            {generationText(object)}
           </span>,
         ],
       ]}

@@ -31,3 +31,14 @@ describe("toYaml / parseYaml", () => {
     expect(parseYaml("a: 1\na: 2").ok).toBe(false);
   });
 });
+
+describe("parseYaml messages", () => {
+  it("ends a syntax error's message without the parser's trailing colon", () => {
+    const broken = parseYaml("a: 1\n  b: 2\nc: [\n");
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) {
+      expect(broken.message.length).toBeGreaterThan(0);
+      expect(broken.message).not.toMatch(/[:.\s]$/);
+    }
+  });
+});

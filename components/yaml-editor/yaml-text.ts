@@ -26,7 +26,9 @@ export function parseYaml(text: string): ParsedYaml {
   if (error) {
     return {
       ok: false,
-      message: error.message.split("\n")[0] ?? error.message,
+      // The parser's first line ends "…at line 3, column 1:" (its excerpt follows): drop the
+      // trailing punctuation so the message reads as a sentence part.
+      message: (error.message.split("\n")[0] ?? error.message).replace(/[\s:.]+$/, ""),
       line: error.linePos?.[0].line,
     };
   }

@@ -9,11 +9,14 @@ type Role = "textbox" | "spinbutton" | "combobox" | "checkbox";
 export class ResourceFormPage {
   readonly submitButton: Locator;
   readonly error: Locator;
+  /** The focusable wrapper of {@link error}: it takes focus after a refused submit. */
+  readonly errorSummary: Locator;
   readonly yamlProblem: Locator;
 
   constructor(private readonly page: Page) {
     this.submitButton = page.getByRole("button", { name: /^(Create|Save)$/ });
     this.error = page.getByTestId("form-error");
+    this.errorSummary = page.getByTestId("form-error-summary");
     this.yamlProblem = page.getByTestId("yaml-problem");
   }
 
