@@ -11,6 +11,7 @@ import {
   detailHref,
   findCondition,
   formatAge,
+  isStopped,
   phaseOf,
   replicasText,
   type Resource,
@@ -25,10 +26,21 @@ export interface ResourceColumn extends SortableColumn<Resource> {
   testId?: string;
 }
 
-/** The Ready condition as a label: `True`, `False (reason)`, or `—` before the operator wrote it. */
+/**
+ * The Ready condition as a label: `True`, `False (reason)`, `Stopped` (neutral) for a cluster
+ * stopped on purpose, or `—` before the operator wrote it.
+ */
 export function ReadyLabel({ object }: { object: Resource }) {
   const ready = findCondition(object, "Ready");
   if (!ready) return <span>—</span>;
+  // A cluster stopped on purpose is not a fault: a neutral label, like the detail page's.
+  if (isStopped(object) && ready.status !== "True") {
+    return (
+      <Label color="grey" isCompact title={ready.message}>
+        Stopped
+      </Label>
+    );
+  }
   const text = ready.status === "True" ? "True" : `${ready.status} (${ready.reason})`;
   return (
     <Label color={conditionColor("Ready", ready.status)} isCompact title={ready.message}>
