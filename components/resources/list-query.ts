@@ -58,3 +58,9 @@ export function applyListQuery<T>(
   });
   return keyed.map((k) => k.item);
 }
+
+/**
+ * The `?namespace=` value that asks a list or the overview for every namespace the user may see
+ * (not a namespace name, so it can never shadow a real namespace).
+ */
+export const ALL_NAMESPACES_PARAM = "*";

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { NamespaceListSchema } from "@/lib/api/permissions";
 import { EventListSchema, PodListSchema } from "@/lib/api/related";
 import { fetchJson } from "../api/fetch-json";
 import { failureOf } from "../api/retry";
@@ -45,10 +46,12 @@ const UNWATCHED_REFRESH_MS = 30_000;
 export function useResourceList(
   plural: string,
   namespace: string,
-  options: { watch?: boolean } = {},
+  options: { watch?: boolean; enabled?: boolean } = {},
 ) {
-  const watch = options.watch ?? true;
+  const enabled = options.enabled ?? true;
+  const watch = (options.watch ?? true) && enabled;
   const query = useQuery({
+    enabled,
     queryKey: resourceKeys.list(plural, namespace),
     queryFn: () =>
       fetchJson(`/api/v1/${enc(plural)}?namespace=${enc(namespace)}`, ResourceListResponseSchema),
@@ -117,4 +120,94 @@ export function useNamespacePermissions(namespace: string) {
       fetchJson(`/api/v1/namespaces/${enc(namespace)}/permissions`, AnyPermissionsSchema),
     staleTime: 60_000,
   });
+}
+
+/** The namespaces the user may see (`GET /api/v1/namespaces`), read again every minute. */
+export function useVisibleNamespaces() {
+  return useQuery({
+    queryKey: ["namespaces", null, null, {}] as const,
+    queryFn: () => fetchJson("/api/v1/namespaces", NamespaceListSchema),
+    staleTime: 60_000,
+  });
+}
+
+/** At most this many namespaces are watched live by an all-namespaces view (2 kinds × 2 = 4 streams). */
+export const MAX_LIVE_NAMESPACES = 2;
+
+/** How often an all-namespaces view over more namespaces is read again, in milliseconds. */
+export const ALL_NAMESPACES_REFRESH_MS = 10_000;
+
+/** The least current of two live states. */
+function worse(a: LiveState, b: LiveState): LiveState {
+  const rank: Record<LiveState["status"], number> = {
+    refused: 0,
+    stale: 1,
+    reconnecting: 2,
+    connecting: 3,
+    live: 4,
+  };
+  return rank[b.status] < rank[a.status] ? b : a;
+}
+
+/** What an all-namespaces view shows: the objects, and how they are kept current. */
+export interface AllNamespacesList {
+  /** Every object of the kind in every visible namespace; `undefined` until loaded. */
+  items: Resource[] | undefined;
+  isPending: boolean;
+  error: Error | null;
+  /**
+   * `live`: one watch stream per namespace (at most {@link MAX_LIVE_NAMESPACES}); `polling`:
+   * the merged list (`GET /api/v1/{plural}`) read every {@link ALL_NAMESPACES_REFRESH_MS}.
+   */
+  mode: "live" | "polling";
+  /** The streams' state (mode `live`) or the polled query's (mode `polling`). */
+  live: LiveState;
+  /** When the polled list was last read, in milliseconds since the epoch; 0 when never. */
+  refreshedAt: number;
+}
+
+/**
+ * Objects of a kind in every namespace the user may see, kept current: live per namespace when
+ * there are at most {@link MAX_LIVE_NAMESPACES} of them, else by reading the merged list every
+ * 10 s, so that a page never holds more than a few of the browser's six connections per origin.
+ *
+ * @param namespaces - the visible namespaces ({@link useVisibleNamespaces}); `undefined` while
+ *   they load.
+ */
+export function useAllNamespacesList(
+  plural: string,
+  namespaces: readonly string[] | undefined,
+): AllNamespacesList {
+  const known = namespaces !== undefined;
+  const liveMode = known && namespaces.length <= MAX_LIVE_NAMESPACES;
+  const first = namespaces?.[0];
+  const second = namespaces?.[1];
+  const one = useResourceList(plural, first ?? "", { enabled: liveMode && first !== undefined });
+  const two = useResourceList(plural, second ?? "", { enabled: liveMode && second !== undefined });
+  const polled = useQuery({
+    queryKey: resourceKeys.list(plural, ""),
+    queryFn: () => fetchJson(`/api/v1/${enc(plural)}`, ResourceListResponseSchema),
+    enabled: known && !liveMode,
+    refetchInterval: ALL_NAMESPACES_REFRESH_MS,
+  });
+  if (liveMode) {
+    const used = [...(first === undefined ? [] : [one]), ...(second === undefined ? [] : [two])];
+    const loaded = used.every((l) => l.query.data !== undefined);
+    return {
+      items: loaded ? used.flatMap((l) => l.query.data?.items ?? []) : undefined,
+      isPending: used.some((l) => l.query.isPending),
+      error: used.map((l) => l.query.error).find((e) => e !== null) ?? null,
+      mode: "live",
+      live: used.map((l) => l.live).reduce(worse, { status: "live", since: null }),
+      refreshedAt: 0,
+    };
+  }
+  return {
+    items: polled.data?.items,
+    isPending: !known || polled.isPending,
+    error: polled.error,
+    mode: "polling",
+    live: viewLive({ status: "connecting", since: null }, polled),
+    refreshedAt: polled.dataUpdatedAt,
+  };
 }

@@ -15,6 +15,26 @@ export class OverviewPage {
     await expect(this.page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
   }
 
+  /** The namespace picker's input (typeahead select filled from GET /api/v1/namespaces). */
+  namespacePicker(): Locator {
+    return this.page.getByRole("textbox", { name: "Namespace", exact: true });
+  }
+
+  /** Opens the namespace picker and returns the names it offers, top to bottom. */
+  async namespaceChoices(): Promise<string[]> {
+    await this.namespacePicker().click();
+    const options = this.page.getByRole("option");
+    await expect(options.first()).toBeVisible();
+    await expect(this.page.getByRole("option", { name: "Loading namespaces…" })).toHaveCount(0);
+    return (await options.allTextContents()).map((t) => t.trim());
+  }
+
+  /** Chooses a namespace (or "All namespaces") in the picker. */
+  async chooseNamespace(choice: string) {
+    await this.namespacePicker().click();
+    await this.page.getByRole("option", { name: choice, exact: true }).click();
+  }
+
   row(plural: "mysqlclusters" | "kafkaclusters", name: string): Locator {
     return this.page.getByTestId(`overview-row-${plural}-${name}`);
   }

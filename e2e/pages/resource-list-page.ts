@@ -27,6 +27,26 @@ export class ResourceListPage {
     await expect(this.page.getByRole("heading", { name: this.title, level: 1 })).toBeVisible();
   }
 
+  /** The namespace picker's input (typeahead select filled from GET /api/v1/namespaces). */
+  namespacePicker(): Locator {
+    return this.page.getByRole("textbox", { name: "Namespace", exact: true });
+  }
+
+  /** Opens the namespace picker and returns the names it offers, top to bottom. */
+  async namespaceChoices(): Promise<string[]> {
+    await this.namespacePicker().click();
+    const options = this.page.getByRole("option");
+    await expect(options.first()).toBeVisible();
+    await expect(this.page.getByRole("option", { name: "Loading namespaces…" })).toHaveCount(0);
+    return (await options.allTextContents()).map((t) => t.trim());
+  }
+
+  /** Chooses a namespace (or "All namespaces") in the picker. */
+  async chooseNamespace(choice: string) {
+    await this.namespacePicker().click();
+    await this.page.getByRole("option", { name: choice, exact: true }).click();
+  }
+
   async expectLive() {
     await expect(this.liveStatus).toHaveAttribute("data-status", "live");
   }
