@@ -108,6 +108,28 @@ export async function getHandler(
   }
 }
 
+/**
+ * Opens a mutating request on one object: finds the kind of `params.plural` and validates the
+ * path (`namespace` a DNS-1123 label, `name` as the kind allows).
+ *
+ * @returns the kind, the audit entry of `verb` and the validated path; or the response to
+ *   answer (a JSON 404 for an unknown plural; a 422 with field causes for an invalid path,
+ *   audited).
+ */
+async function objectRequest(
+  caller: Caller,
+  verb: "update" | "delete",
+  params: { namespace: string; plural: string; name: string },
+) {
+  const kind = kindOrNotFound(params.plural);
+  if (!kind.ok) return kind;
+  const info = kind.kind;
+  const entry = { verb, kind: info, ...params };
+  const path = validate(objectPath(info.plural), params, "Invalid path.");
+  if (!path.ok) return { ok: false as const, response: await refuse(caller, entry, path.error) };
+  return { ok: true as const, info, entry, ...path.value };
+}
+
 const mismatch = (kindName: string, field: string, expected: string) =>
   apiError(422, "Invalid", `Invalid ${kindName}.`, [
     { field, message: `must be ${expected}, as in the URL` },
@@ -171,13 +193,9 @@ export async function updateHandler(
   request: Request,
   params: { namespace: string; plural: string; name: string },
 ): Promise<Response> {
-  const kind = kindOrNotFound(params.plural);
-  if (!kind.ok) return kind.response;
-  const info = kind.kind;
-  const entry = { verb: "update" as const, kind: info, ...params };
-  const path = validate(objectPath(info.plural), params, "Invalid path.");
-  if (!path.ok) return refuse(caller, entry, path.error);
-  const { namespace, name } = path.value;
+  const target = await objectRequest(caller, "update", params);
+  if (!target.ok) return target.response;
+  const { info, entry, namespace, name } = target;
   const query = validate(DryRunQuerySchema, queryOf(request), "Invalid query.");
   if (!query.ok) return refuse(caller, entry, query.error);
   const dryRun = query.value.dryRun;
@@ -238,13 +256,9 @@ export async function deleteHandler(
   _request: Request,
   params: { namespace: string; plural: string; name: string },
 ): Promise<Response> {
-  const kind = kindOrNotFound(params.plural);
-  if (!kind.ok) return kind.response;
-  const info = kind.kind;
-  const entry = { verb: "delete" as const, kind: info, ...params };
-  const path = validate(objectPath(info.plural), params, "Invalid path.");
-  if (!path.ok) return refuse(caller, entry, path.error);
-  const { namespace, name } = path.value;
+  const target = await objectRequest(caller, "delete", params);
+  if (!target.ok) return target.response;
+  const { info, entry, namespace, name } = target;
   let uid: string | undefined;
   try {
     uid = uidOf(await getRawResource(caller.kube, info, namespace, name));

@@ -67,6 +67,46 @@ function parseOrThrow(kind: KindInfo, raw: unknown, namespace: string, name: str
 }
 
 /**
+ * Runs one apiserver call.
+ *
+ * @throws KubeApiError or KubeConnectionError (from `toKubeError`) naming `at` when it fails.
+ */
+async function callApiserver<T>(
+  at: { namespace?: string; name?: string },
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toKubeError(err, at);
+  }
+}
+
+/**
+ * Runs one write on the object `namespace/name` and parses the apiserver's answer with the
+ * kind's schema.
+ *
+ * @throws KubeApiError (the apiserver's, or 500 when the answer does not match the schema) or
+ *   KubeConnectionError.
+ */
+async function writeResource(
+  kind: KindInfo,
+  namespace: string,
+  name: string,
+  call: () => Promise<unknown>,
+): Promise<Record<string, unknown>> {
+  const raw = await callApiserver({ namespace, name }, call);
+  return parseOrThrow(kind, raw, namespace, name);
+}
+
+/** The query of a create or replace: field manager, dry run, strict field validation. */
+const strictWrite = (options: WriteOptions) => ({
+  dryRun: options.dryRun,
+  fieldManager: FIELD_MANAGER,
+  fieldValidation: "Strict" as const,
+});
+
+/**
  * Lists objects of a kind in one namespace, or across all namespaces when none is given (which
  * needs a ClusterRoleBinding: users bound by RoleBindings pass their namespace).
  *
@@ -78,19 +118,16 @@ export async function listResources(
   kind: KindInfo,
   query: { namespace?: string; labelSelector?: string },
 ): Promise<{ items: Record<string, unknown>[]; resourceVersion: string }> {
-  let raw: unknown;
-  try {
-    const { labelSelector } = query;
-    raw = query.namespace
-      ? await kube.customObjects.listNamespacedCustomObject({
+  const { labelSelector } = query;
+  const raw: unknown = await callApiserver({ namespace: query.namespace }, () =>
+    query.namespace
+      ? kube.customObjects.listNamespacedCustomObject({
           ...resourceOf(kind),
           namespace: query.namespace,
           labelSelector,
         })
-      : await kube.customObjects.listClusterCustomObject({ ...resourceOf(kind), labelSelector });
-  } catch (err) {
-    throw toKubeError(err, { namespace: query.namespace });
-  }
+      : kube.customObjects.listClusterCustomObject({ ...resourceOf(kind), labelSelector }),
+  );
   const list = RawListSchema.parse(raw);
   const items = list.items
     .map((item) => parseResource(kind, item))
@@ -109,16 +146,14 @@ export async function getRawResource(
   namespace: string,
   name: string,
 ): Promise<RawObject> {
-  try {
+  return callApiserver({ namespace, name }, async () => {
     const raw: unknown = await kube.customObjects.getNamespacedCustomObject({
       ...resourceOf(kind),
       namespace,
       name,
     });
     return RawObjectSchema.parse(raw);
-  } catch (err) {
-    throw toKubeError(err, { namespace, name });
-  }
+  });
 }
 
 /**
@@ -151,20 +186,14 @@ export async function createResource(
   options: WriteOptions = {},
 ): Promise<Record<string, unknown>> {
   const name = body.metadata?.name ?? "";
-  let raw: unknown;
-  try {
-    raw = await kube.customObjects.createNamespacedCustomObject({
+  return writeResource(kind, namespace, name, () =>
+    kube.customObjects.createNamespacedCustomObject({
       ...resourceOf(kind),
       namespace,
       body,
-      dryRun: options.dryRun,
-      fieldManager: FIELD_MANAGER,
-      fieldValidation: "Strict",
-    });
-  } catch (err) {
-    throw toKubeError(err, { namespace, name });
-  }
-  return parseOrThrow(kind, raw, namespace, name);
+      ...strictWrite(options),
+    }),
+  );
 }
 
 /**
@@ -182,21 +211,15 @@ export async function replaceResource(
   body: RawObject,
   options: WriteOptions = {},
 ): Promise<Record<string, unknown>> {
-  let raw: unknown;
-  try {
-    raw = await kube.customObjects.replaceNamespacedCustomObject({
+  return writeResource(kind, namespace, name, () =>
+    kube.customObjects.replaceNamespacedCustomObject({
       ...resourceOf(kind),
       namespace,
       name,
       body,
-      dryRun: options.dryRun,
-      fieldManager: FIELD_MANAGER,
-      fieldValidation: "Strict",
-    });
-  } catch (err) {
-    throw toKubeError(err, { namespace, name });
-  }
-  return parseOrThrow(kind, raw, namespace, name);
+      ...strictWrite(options),
+    }),
+  );
 }
 
 /**
@@ -212,16 +235,12 @@ export async function mergePatchResource(
   name: string,
   patch: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  let raw: unknown;
-  try {
-    raw = await kube.customObjects.patchNamespacedCustomObject(
+  return writeResource(kind, namespace, name, () =>
+    kube.customObjects.patchNamespacedCustomObject(
       { ...resourceOf(kind), namespace, name, body: patch, fieldManager: FIELD_MANAGER },
       mergePatch,
-    );
-  } catch (err) {
-    throw toKubeError(err, { namespace, name });
-  }
-  return parseOrThrow(kind, raw, namespace, name);
+    ),
+  );
 }
 
 /**
@@ -236,17 +255,14 @@ export async function deleteResource(
   namespace: string,
   name: string,
 ): Promise<{ finalizing: boolean }> {
-  let raw: unknown;
-  try {
-    raw = await kube.customObjects.deleteNamespacedCustomObject({
+  const raw: unknown = await callApiserver({ namespace, name }, () =>
+    kube.customObjects.deleteNamespacedCustomObject({
       ...resourceOf(kind),
       namespace,
       name,
       propagationPolicy: "Background",
-    });
-  } catch (err) {
-    throw toKubeError(err, { namespace, name });
-  }
+    }),
+  );
   // The apiserver answers with the object while finalizers hold it, with a Status once gone.
   const answer = RawObjectSchema.safeParse(raw);
   return { finalizing: answer.success && answer.data.kind === kind.kind };

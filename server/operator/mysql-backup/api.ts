@@ -4,7 +4,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubeConfig,
   type V1Job,
   type V1Pod,
@@ -13,24 +12,23 @@ import {
 import { MySQLBackupNames } from "@/lib/crds/mysql-backup";
 import { MYSQL_GROUP, MYSQL_VERSION, MySQLClusterNames } from "@/lib/crds/mysql-cluster";
 import { kubeTime } from "../runtime/conditions";
+import {
+  createCustomObject,
+  listCustomObjects,
+  mergePatchMetadata,
+  metaOf,
+  orUndefined,
+  replaceCustomObjectStatus,
+  type EventTarget,
+  type RawObject,
+} from "../mysql-common/kube";
 import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
 import { FIELD_MANAGER } from "../mysql-cluster/names";
 import type { BackupEvent } from "./status";
 
-/** A custom object exactly as read: what is written back to the status subresource. */
-export type RawObject = Record<string, unknown> & {
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
-};
+export type { RawObject } from "../mysql-common/kube";
 
-/** The object an Event is about. */
-export interface EventTarget {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-}
+export type { EventTarget } from "../mysql-common/kube";
 
 /**
  * Everything the backup controllers ask of the apiserver. Errors are `KubeApiError`s; reads
@@ -62,18 +60,6 @@ export interface BackupApi {
 const backups = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLBackupNames.plural };
 const clusters = { group: MYSQL_GROUP, version: MYSQL_VERSION, plural: MySQLClusterNames.plural };
 
-async function orUndefined<T>(
-  read: () => Promise<T>,
-  target: { kind: string; namespace: string; name: string },
-) {
-  try {
-    return await read();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw toKubeApiError(error, target);
-  }
-}
-
 /**
  * The {@link BackupApi} over a real apiserver. `instance` names this operator process in the
  * Events it records.
@@ -84,10 +70,6 @@ export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupA
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const kind = MySQLBackupNames.kind;
-  const metaOf = (object: RawObject) => ({
-    namespace: object.metadata?.namespace ?? "",
-    name: object.metadata?.name ?? "",
-  });
 
   return {
     getBackup: (namespace, name) =>
@@ -143,67 +125,20 @@ export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupA
       }
     },
 
-    async replaceBackupStatus(backup) {
-      const metadata = metaOf(backup);
-      try {
-        await custom.replaceNamespacedCustomObjectStatus({ ...backups, ...metadata, body: backup });
-      } catch (error) {
-        throw toKubeApiError(error, { kind, ...metadata });
-      }
-    },
+    replaceBackupStatus: (backup) => replaceCustomObjectStatus(custom, backups, kind, backup),
 
     async setBackupFinalizers(backup, finalizers) {
-      const metadata = metaOf(backup);
       // A merge patch carrying resourceVersion: the apiserver answers 409 when it is stale.
-      const patch = {
-        apiVersion: `${MYSQL_GROUP}/${MYSQL_VERSION}`,
-        kind,
-        metadata: { ...metadata, resourceVersion: backup.metadata?.resourceVersion, finalizers },
-      };
-      try {
-        await objects.patch(
-          patch,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          undefined,
-          PatchStrategy.MergePatch,
-        );
-      } catch (error) {
-        throw toKubeApiError(error, { kind, ...metadata });
-      }
+      await mergePatchMetadata(objects, kind, {
+        ...metaOf(backup),
+        resourceVersion: backup.metadata?.resourceVersion,
+        finalizers,
+      });
     },
 
-    async listBackups(namespace, labelSelector) {
-      try {
-        const list = (await custom.listNamespacedCustomObject({
-          ...backups,
-          namespace,
-          labelSelector,
-        })) as {
-          items?: RawObject[];
-        };
-        return list.items ?? [];
-      } catch (error) {
-        throw toKubeApiError(error, { kind, namespace });
-      }
-    },
-
-    async createBackup(backup) {
-      const { namespace, name } = metaOf(backup);
-      try {
-        await custom.createNamespacedCustomObject({
-          ...backups,
-          namespace,
-          body: backup,
-          fieldManager: FIELD_MANAGER,
-        });
-        return "created";
-      } catch (error) {
-        if (isConflict(error)) return "exists";
-        throw toKubeApiError(error, { kind, namespace, name });
-      }
-    },
+    listBackups: (namespace, labelSelector) =>
+      listCustomObjects(custom, backups, kind, namespace, labelSelector),
+    createBackup: (backup) => createCustomObject(custom, backups, kind, backup),
 
     async deleteBackup(namespace, name) {
       try {

@@ -10,8 +10,8 @@ import {
 } from "@/lib/crds/mysql-backup";
 import { MySQLClusterSchema, type MySQLCluster } from "@/lib/crds/mysql-cluster";
 import type { ReconcileResult } from "../runtime/controller";
-import { isConflict } from "../runtime/kube-api-error";
-import type { BackupApi, RawObject } from "./api";
+import { recordObjectEvent, writeOrRequeue, type RawObject } from "../mysql-common/kube";
+import type { BackupApi } from "./api";
 import type { BackupObjectStore } from "./object-store";
 import type { BackupJobOptions } from "./resources";
 import { backupStatusUnchanged, backupTransitionEvents, type BackupEvent } from "./status";
@@ -26,8 +26,7 @@ export interface BackupContext {
   now: () => Date;
 }
 
-/** Delay before re-reading a backup whose write lost a race (409 Conflict), in ms. */
-export const CONFLICT_REQUEUE_MS = 250;
+export { CONFLICT_REQUEUE_MS } from "../mysql-common/kube";
 
 /** Records an Event on the backup; a failure to record is logged, never fatal. */
 export async function recordBackupEvent(
@@ -35,18 +34,7 @@ export async function recordBackupEvent(
   backup: MySQLBackup,
   event: BackupEvent,
 ): Promise<void> {
-  const { name, namespace, uid, resourceVersion } = backup.metadata;
-  const target = {
-    apiVersion: backup.apiVersion,
-    kind: MySQLBackupNames.kind,
-    name,
-    namespace,
-    uid,
-    resourceVersion,
-  };
-  await context.api.recordEvent(target, event, context.now()).catch((error: unknown) => {
-    context.log.warn({ err: error, reason: event.reason }, "could not record event");
-  });
+  await recordObjectEvent(context, MySQLBackupNames.kind, backup, event);
 }
 
 /**
@@ -61,12 +49,10 @@ export async function writeBackupStatus(
   extra: BackupEvent[] = [],
 ): Promise<ReconcileResult | undefined> {
   if (backupStatusUnchanged(backup.status, next)) return undefined;
-  try {
-    await context.api.replaceBackupStatus({ ...raw, status: next });
-  } catch (error) {
-    if (!isConflict(error)) throw error;
-    return { requeueAfterMs: CONFLICT_REQUEUE_MS };
-  }
+  const conflict = await writeOrRequeue(() =>
+    context.api.replaceBackupStatus({ ...raw, status: next }),
+  );
+  if (conflict) return conflict;
   const { name, namespace } = backup.metadata;
   context.log.info({ namespace, backup: name, phase: next.phase }, "backup status updated");
   for (const event of [...backupTransitionEvents(backup.status, next), ...extra]) {

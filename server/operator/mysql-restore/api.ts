@@ -3,15 +3,20 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubeConfig,
-  type KubernetesObject,
 } from "@kubernetes/client-node";
 import { MYSQL_GROUP, MYSQL_VERSION, MySQLClusterNames } from "@/lib/crds/mysql-cluster";
 import { MySQLRestoreNames, RESTORE_IN_PROGRESS_ANNOTATION } from "@/lib/crds/mysql-restore";
 import { kubeBackupApi, type BackupApi, type RawObject } from "../mysql-backup/api";
-import { isConflict, isNotFound, toKubeApiError } from "../runtime/kube-api-error";
-import { FIELD_MANAGER } from "../mysql-cluster/names";
+import {
+  createCustomObject,
+  listCustomObjects,
+  mergePatchMetadata,
+  metaOf,
+  orUndefined,
+  replaceCustomObjectStatus,
+} from "../mysql-common/kube";
+import { isNotFound, toKubeApiError } from "../runtime/kube-api-error";
 import type { PrimaryWritesApi } from "./database";
 
 /**
@@ -57,10 +62,6 @@ export function kubeRestoreApi(kubeConfig: KubeConfig, instance: string): Restor
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const kind = MySQLRestoreNames.kind;
-  const metaOf = (object: RawObject) => ({
-    namespace: object.metadata?.namespace ?? "",
-    name: object.metadata?.name ?? "",
-  });
 
   return {
     getBackup: (namespace, name) => backupApi.getBackup(namespace, name),
@@ -80,105 +81,33 @@ export function kubeRestoreApi(kubeConfig: KubeConfig, instance: string): Restor
       }
     },
 
-    async getRestore(namespace, name) {
-      try {
-        return (await custom.getNamespacedCustomObject({
-          ...restores,
-          namespace,
-          name,
-        })) as RawObject;
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind, namespace, name });
-      }
-    },
-
-    async listRestores(namespace) {
-      try {
-        const list = (await custom.listNamespacedCustomObject({ ...restores, namespace })) as {
-          items?: RawObject[];
-        };
-        return list.items ?? [];
-      } catch (error) {
-        throw toKubeApiError(error, { kind, namespace });
-      }
-    },
-
-    async replaceRestoreStatus(restore) {
-      const metadata = metaOf(restore);
-      try {
-        await custom.replaceNamespacedCustomObjectStatus({
-          ...restores,
-          ...metadata,
-          body: restore,
-        });
-      } catch (error) {
-        throw toKubeApiError(error, { kind, ...metadata });
-      }
-    },
-
-    async createCluster(cluster) {
-      const { namespace, name } = metaOf(cluster);
-      try {
-        await custom.createNamespacedCustomObject({
-          ...clusters,
-          namespace,
-          body: cluster,
-          fieldManager: FIELD_MANAGER,
-        });
-        return "created";
-      } catch (error) {
-        if (isConflict(error)) return "exists";
-        throw toKubeApiError(error, { kind: MySQLClusterNames.kind, namespace, name });
-      }
-    },
+    getRestore: (namespace, name) =>
+      orUndefined(
+        async () =>
+          (await custom.getNamespacedCustomObject({ ...restores, namespace, name })) as RawObject,
+        { kind, namespace, name },
+      ),
+    listRestores: (namespace) => listCustomObjects(custom, restores, kind, namespace),
+    replaceRestoreStatus: (restore) => replaceCustomObjectStatus(custom, restores, kind, restore),
+    createCluster: (cluster) =>
+      createCustomObject(custom, clusters, MySQLClusterNames.kind, cluster),
 
     async setRestoreFinalizers(restore, finalizers) {
-      const metadata = metaOf(restore);
-      const patch = {
-        apiVersion: `${MYSQL_GROUP}/${MYSQL_VERSION}`,
-        kind,
-        metadata: { ...metadata, resourceVersion: restore.metadata?.resourceVersion, finalizers },
-      } as KubernetesObject;
-      try {
-        await objects.patch(
-          patch,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          undefined,
-          PatchStrategy.MergePatch,
-        );
-      } catch (error) {
-        throw toKubeApiError(error, { kind, ...metadata });
-      }
+      await mergePatchMetadata(objects, kind, {
+        ...metaOf(restore),
+        resourceVersion: restore.metadata?.resourceVersion,
+        finalizers,
+      });
     },
 
     async setRestoreAnnotation(cluster, value) {
-      const metadata = metaOf(cluster);
       // A merge patch carrying resourceVersion: the apiserver answers 409 when it is stale, so
       // two restores never both believe they hold the cluster.
-      const patch = {
-        apiVersion: `${MYSQL_GROUP}/${MYSQL_VERSION}`,
-        kind: MySQLClusterNames.kind,
-        metadata: {
-          ...metadata,
-          resourceVersion: cluster.metadata?.resourceVersion,
-          annotations: { [RESTORE_IN_PROGRESS_ANNOTATION]: value },
-        },
-      } as KubernetesObject;
-      try {
-        await objects.patch(
-          patch,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          undefined,
-          PatchStrategy.MergePatch,
-        );
-      } catch (error) {
-        throw toKubeApiError(error, { kind: MySQLClusterNames.kind, ...metadata });
-      }
+      await mergePatchMetadata(objects, MySQLClusterNames.kind, {
+        ...metaOf(cluster),
+        resourceVersion: cluster.metadata?.resourceVersion,
+        annotations: { [RESTORE_IN_PROGRESS_ANNOTATION]: value },
+      });
     },
   };
 }

@@ -6,10 +6,9 @@ import {
   type MySQLRestore,
   type MySQLRestoreStatus,
 } from "@/lib/crds/mysql-restore";
-import type { RawObject } from "../mysql-backup/api";
+import { recordObjectEvent, writeOrRequeue, type RawObject } from "../mysql-common/kube";
 import type { BackupJobOptions } from "../mysql-backup/resources";
 import type { ReconcileResult } from "../runtime/controller";
-import { isConflict } from "../runtime/kube-api-error";
 import type { RestoreApi } from "./api";
 import type { PrimaryWrites } from "./database";
 import type { RestoreMetrics } from "./metrics";
@@ -27,8 +26,7 @@ export interface RestoreContext {
   now: () => Date;
 }
 
-/** Delay before re-reading an object whose write lost a race (409 Conflict), in ms. */
-export const CONFLICT_REQUEUE_MS = 250;
+export { CONFLICT_REQUEUE_MS } from "../mysql-common/kube";
 
 /** Records an Event on the restore; a failure to record is logged, never fatal. */
 export async function recordRestoreEvent(
@@ -36,18 +34,7 @@ export async function recordRestoreEvent(
   restore: MySQLRestore,
   event: RestoreEvent,
 ): Promise<void> {
-  const { name, namespace, uid, resourceVersion } = restore.metadata;
-  const target = {
-    apiVersion: restore.apiVersion,
-    kind: MySQLRestoreNames.kind,
-    name,
-    namespace,
-    uid,
-    resourceVersion,
-  };
-  await context.api.recordEvent(target, event, context.now()).catch((error: unknown) => {
-    context.log.warn({ err: error, reason: event.reason }, "could not record event");
-  });
+  await recordObjectEvent(context, MySQLRestoreNames.kind, restore, event);
 }
 
 /**
@@ -64,12 +51,10 @@ export async function writeRestoreStatus(
 ): Promise<ReconcileResult | undefined> {
   const then = requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   if (restoreStatusUnchanged(restore.status, next)) return then;
-  try {
-    await context.api.replaceRestoreStatus({ ...raw, status: next });
-  } catch (error) {
-    if (!isConflict(error)) throw error;
-    return { requeueAfterMs: CONFLICT_REQUEUE_MS };
-  }
+  const conflict = await writeOrRequeue(() =>
+    context.api.replaceRestoreStatus({ ...raw, status: next }),
+  );
+  if (conflict) return conflict;
   const { name, namespace } = restore.metadata;
   context.log.info({ namespace, restore: name, phase: next.phase }, "restore status updated");
   if (isFinishedPhase(next.phase) && !isFinishedPhase(restore.status?.phase)) {

@@ -1,5 +1,5 @@
 import "server-only";
-import type { V1EnvVar, V1Job, V1OwnerReference } from "@kubernetes/client-node";
+import type { V1Job, V1OwnerReference } from "@kubernetes/client-node";
 import type { BackupStorageSpec } from "@/lib/crds/cluster-backup";
 import { OPERATOR_SHARD_LABEL } from "@/lib/crds/common";
 import type { MySQLBackup } from "@/lib/crds/mysql-backup";
@@ -10,16 +10,8 @@ import {
   RESTORE_LABEL,
   type MySQLRestore,
 } from "@/lib/crds/mysql-restore";
-import type { BackupJobOptions } from "../mysql-backup/resources";
-import { storageLocation } from "../mysql-backup/resources";
 import { backupObjectName } from "../mysql-backup/names";
-import {
-  ADMIN_USER,
-  CREDENTIAL_KEYS,
-  FIELD_MANAGER,
-  LABEL,
-  ownedNames,
-} from "../mysql-cluster/names";
+import { backupCommandJob, controllerReference, type BackupJobOptions } from "../mysql-common/job";
 import { RESTORE_APP_NAME, RESTORE_CONTAINER, RESTORE_NAME_LABEL, restoreJobName } from "./names";
 
 /** The command line of the restore container (see server/backup/cli.ts). */
@@ -43,20 +35,7 @@ export function restoreCommand(objectName: string, sizeBytes: number, sha256: st
  * @throws Error when the restore has no uid (it was not read from the apiserver).
  */
 export function restoreOwnerReference(restore: MySQLRestore): V1OwnerReference {
-  const { name, uid } = restore.metadata;
-  if (!uid) throw new Error(`MySQLRestore ${name} has no uid; read it from the apiserver first`);
-  return {
-    apiVersion: MYSQL_API_VERSION,
-    kind: MySQLRestoreNames.kind,
-    name,
-    uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
-function secretEnv(name: string, secret: string, key: string): V1EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+  return controllerReference(MySQLRestoreNames.kind, restore);
 }
 
 /** What a restore Job needs to know about the backup it applies. */
@@ -87,83 +66,26 @@ export function restoreJob(
   options: BackupJobOptions,
 ): V1Job {
   const namespace = restore.metadata.namespace;
-  const clusterName = target.metadata.name;
-  const names = ownedNames(clusterName);
   const { backup } = source;
   const objectName = backupObjectName(
     namespace ?? "",
     backup.spec.clusterName,
     backup.metadata.name,
   );
-  const credentials = source.storage.s3.credentialsSecretRef;
-  const labels = {
-    [LABEL.name]: RESTORE_APP_NAME,
-    [LABEL.instance]: clusterName,
-    [LABEL.component]: "restore",
-    [LABEL.managedBy]: FIELD_MANAGER,
-    [LABEL.partOf]: "pilothouse",
-    [RESTORE_NAME_LABEL]: restore.metadata.name,
-  };
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: {
-      name: restoreJobName(restore.metadata.name),
-      namespace,
-      labels,
-      ownerReferences: [restoreOwnerReference(restore)],
-    },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: options.activeDeadlineSeconds,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: "Never",
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: RESTORE_CONTAINER,
-              image: options.image,
-              workingDir: options.workingDir,
-              command: restoreCommand(objectName, source.sizeBytes, source.sha256),
-              terminationMessagePath: "/dev/termination-log",
-              terminationMessagePolicy: "File",
-              env: [
-                { name: "PILOTHOUSE_BACKUP_ENGINE", value: target.spec.engine },
-                {
-                  name: "PILOTHOUSE_BACKUP_DB_HOST",
-                  value: `${names.primaryService}.${namespace}.svc`,
-                },
-                { name: "PILOTHOUSE_BACKUP_DB_PORT", value: "3306" },
-                { name: "PILOTHOUSE_BACKUP_DB_USER", value: ADMIN_USER },
-                secretEnv(
-                  "PILOTHOUSE_BACKUP_DB_PASSWORD",
-                  names.credentialsSecret,
-                  CREDENTIAL_KEYS.rootPassword,
-                ),
-                {
-                  name: "PILOTHOUSE_BACKUP_STORAGE",
-                  value: JSON.stringify(storageLocation(source.storage, source.caBundle)),
-                },
-                secretEnv(
-                  "PILOTHOUSE_BACKUP_S3_ACCESS_KEY_ID",
-                  credentials.name,
-                  credentials.accessKeyIdKey,
-                ),
-                secretEnv(
-                  "PILOTHOUSE_BACKUP_S3_SECRET_ACCESS_KEY",
-                  credentials.name,
-                  credentials.secretAccessKeyKey,
-                ),
-              ],
-              resources: { requests: { cpu: "100m", memory: "256Mi" } },
-            },
-          ],
-        },
-      },
-    },
-  };
+  return backupCommandJob({
+    name: restoreJobName(restore.metadata.name),
+    namespace,
+    app: RESTORE_APP_NAME,
+    component: "restore",
+    runLabel: { key: RESTORE_NAME_LABEL, value: restore.metadata.name },
+    owner: restoreOwnerReference(restore),
+    cluster: target,
+    storage: source.storage,
+    caBundle: source.caBundle,
+    container: RESTORE_CONTAINER,
+    command: restoreCommand(objectName, source.sizeBytes, source.sha256),
+    options,
+  });
 }
 
 /**
