@@ -190,6 +190,26 @@ describe("LeaderElector (fake clock)", () => {
     b.stop.abort();
   });
 
+  it("still releases when a renewal in flight moved the Lease on before the release (409 retried)", async () => {
+    const clock = new FakeClock();
+    const lease = new FakeLease();
+    const a = candidate("a", lease, clock);
+    await clock.advance(0);
+    const b = candidate("b", lease, clock);
+    await clock.advance(5_000);
+    a.stop.abort();
+    await a.done;
+    // A renewal of a's that was still on the wire lands now: a's own record is one version behind.
+    const other = lease.client();
+    const current = await other.get();
+    if (!current) throw new Error("no lease");
+    await other.update({ ...current, renewTime: new Date() });
+    await a.elector.release();
+    await clock.advance(2_000);
+    expect(b.log).toEqual(["6000 b started"]);
+    b.stop.abort();
+  });
+
   it("never lets two candidates win the same lease (writes carry the resourceVersion read)", async () => {
     const clock = new FakeClock();
     const lease = new FakeLease();

@@ -206,16 +206,27 @@ export class LeaderElector {
   async release(): Promise<void> {
     if (!this.leading || !this.record) return;
     this.leading = false;
-    try {
-      await this.options.store.update({
-        ...this.record,
-        holderIdentity: undefined,
-        leaseDurationSeconds: 1,
-        renewTime: new Date(),
-      });
-      this.log.info("released the lease");
-    } catch (error) {
-      this.log.warn({ err: error }, "could not release the lease");
+    // A renewal still in flight when the shutdown began may have moved the Lease on (409 on the
+    // stale record): read it again and retry while it is still ours.
+    let record: LeaseRecord | undefined = this.record;
+    for (let attempt = 1; record; attempt++) {
+      try {
+        await this.options.store.update({
+          ...record,
+          holderIdentity: undefined,
+          leaseDurationSeconds: 1,
+          renewTime: new Date(),
+        });
+        this.log.info("released the lease");
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          this.log.warn({ err: error }, "could not release the lease");
+          return;
+        }
+        const current = await this.options.store.get().catch(() => undefined);
+        record = current?.holderIdentity === this.options.identity ? current : undefined;
+      }
     }
   }
 }
