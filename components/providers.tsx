@@ -4,14 +4,17 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { useState, type ReactNode } from "react";
 import { ApiRequestError } from "./api/fetch-json";
 import { retryDelay, shouldRetry } from "./api/retry";
+import { sessionEndedSignInUrl } from "./live/live-state";
 
-/** Sends the browser to the sign-in page when the session has ended (any 401 from the API). */
+/**
+ * Sends the browser to the sign-in page, saying the session has ended, on any 401 from the API
+ * (the same page a live view sends it to when its stream is refused).
+ */
 function onApiError(error: unknown) {
   if (error instanceof ApiRequestError && error.status === 401) {
     const back = `${window.location.pathname}${window.location.search}`;
     // A full load on purpose: it drops every cached answer of the ended session.
-    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-    window.location.assign(`/sign-in?callbackUrl=${encodeURIComponent(back)}`);
+    window.location.assign(sessionEndedSignInUrl(back));
   }
 }
 

@@ -9,13 +9,12 @@ import {
   HelperTextItem,
   Tooltip,
 } from "@patternfly/react-core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { z } from "zod";
 import type { ActionName, KindPlural } from "@/lib/api/kinds";
 import { fetchJson, postJson } from "../api/fetch-json";
-import { resourceKeys } from "../resources/keys";
-import { at, kindOf, kindTitle, ResourceSchema, type Resource } from "../resources/model";
+import { at, kindOf, kindTitle, type Resource } from "../resources/model";
 import { actionDecisionFor, decisionFor } from "../resources/permissions";
 import { useNamespacePermissions } from "../resources/use-resources";
 import { ACTION_TEXT, ActionDialog, type ActionChoice } from "./action-dialog";
@@ -89,7 +88,6 @@ export function ActionBar({
   runs: ClusterRuns;
 }) {
   const kind = kindOf(plural);
-  const client = useQueryClient();
   const namespace = object.metadata.namespace ?? "";
   const name = object.metadata.name;
   const permissions = useNamespacePermissions(namespace);
@@ -102,11 +100,10 @@ export function ActionBar({
         z.unknown(),
         postJson(body),
       ),
-    onSuccess: (answer, { action }) => {
-      const updated = ResourceSchema.safeParse(answer);
-      if (updated.success && updated.data.kind === object.kind) {
-        client.setQueryData(resourceKeys.detail(plural, namespace, name), updated.data);
-      }
+    // The object is not written from the action's answer: the watch brings the change, and the
+    // operator's status updates can arrive on it before this answer does (the route records its
+    // audit Event first), so writing the answer would put an older object back for good.
+    onSuccess: (_answer, { action }) => {
       setRequested({ action, at: Date.now() });
       setOpen(null);
     },
