@@ -37,6 +37,9 @@ test("the session stays alive across access-token expiry, with one refresh for r
   expect(before?.refreshToken).toBeTruthy();
   expect((before?.accessTokenExpiresAt ?? 0) - Date.now() / 1000).toBeLessThanOrEqual(lifetime);
 
+  // Off the console while the token expires: an open live view would reconnect and refresh
+  // first (e2e/session-streams.spec.ts), and the racing calls below would find nothing to do.
+  await page.goto("about:blank");
   await waitPastExpiry(page);
 
   // Eight API calls race past the expiry with the same cookie: all succeed, and every new
