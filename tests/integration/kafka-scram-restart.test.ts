@@ -54,24 +54,35 @@ async function removeAndRestart(scratchBroker: ScratchBroker, victim: string) {
   };
 }
 
-describe("SCRAM credentials across a broker restart", () => {
-  it("without a metadata snapshot, replaying a removal that hashes first drops every credential (Kafka 4.4.0)", async () => {
-    const fresh = await scratch(3_600_000);
-    await upsertScramUser(fresh.admin, KEPT.username, KEPT.password);
-    // A removal iterated after the survivors is harmless...
-    expect(await removeAndRestart(fresh, "erin")).toEqual({ admin: true, kept: true });
-    // ...one iterated before them wipes them all, the bootstrap admin included.
-    expect(await fresh.snapshots()).toBe(0);
-    expect(await removeAndRestart(fresh, "bob")).toEqual({ admin: false, kept: false });
-  });
+/** Each test starts a broker and restarts it twice: about 40 s alone, minutes on a loaded machine. */
+const RESTARTS_TIMEOUT_MS = 300_000;
 
-  it("with a snapshot taken after the credentials, a restart keeps them", async () => {
-    const snapshotting = await scratch(1_000);
-    await upsertScramUser(snapshotting.admin, KEPT.username, KEPT.password);
-    const before = await snapshotting.snapshots();
-    await eventually("a metadata snapshot holding the credentials", async () =>
-      (await snapshotting.snapshots()) > before ? true : undefined,
-    );
-    expect(await removeAndRestart(snapshotting, "bob")).toEqual({ admin: true, kept: true });
-  });
+describe("SCRAM credentials across a broker restart", () => {
+  it(
+    "without a metadata snapshot, replaying a removal that hashes first drops every credential (Kafka 4.4.0)",
+    async () => {
+      const fresh = await scratch(3_600_000);
+      await upsertScramUser(fresh.admin, KEPT.username, KEPT.password);
+      // A removal iterated after the survivors is harmless...
+      expect(await removeAndRestart(fresh, "erin")).toEqual({ admin: true, kept: true });
+      // ...one iterated before them wipes them all, the bootstrap admin included.
+      expect(await fresh.snapshots()).toBe(0);
+      expect(await removeAndRestart(fresh, "bob")).toEqual({ admin: false, kept: false });
+    },
+    RESTARTS_TIMEOUT_MS,
+  );
+
+  it(
+    "with a snapshot taken after the credentials, a restart keeps them",
+    async () => {
+      const snapshotting = await scratch(1_000);
+      await upsertScramUser(snapshotting.admin, KEPT.username, KEPT.password);
+      const before = await snapshotting.snapshots();
+      await eventually("a metadata snapshot holding the credentials", async () =>
+        (await snapshotting.snapshots()) > before ? true : undefined,
+      );
+      expect(await removeAndRestart(snapshotting, "bob")).toEqual({ admin: true, kept: true });
+    },
+    RESTARTS_TIMEOUT_MS,
+  );
 });

@@ -33,6 +33,7 @@ import {
   startBackupPlatform,
   type BackupPlatform,
 } from "./backup-platform";
+import { eventReasons } from "./support/event-reasons";
 import { eventually } from "./support/eventually";
 import {
   installOperatorManifests,
@@ -107,14 +108,6 @@ async function objectExists(key: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function eventReasons(name: string): Promise<string[]> {
-  const events = await core.listNamespacedEvent({
-    namespace,
-    fieldSelector: `involvedObject.name=${name}`,
-  });
-  return events.items.map((event) => event.reason ?? "");
 }
 
 async function listBackups(labelSelector: string): Promise<MySQLBackup[]> {
@@ -263,7 +256,9 @@ describe("MySQLBackup controller", () => {
       `s3://${storage.bucket}/backups/${namespace}/orders/kwok-run.sql.gz`,
     );
     expect(backup.metadata.finalizers).toEqual([BACKUP_OBJECT_FINALIZER]);
-    expect(await eventReasons("kwok-run")).toEqual(expect.arrayContaining(["Started", "Failed"]));
+    expect(await eventReasons(core, namespace, "kwok-run", ["Started", "Failed"])).toEqual(
+      expect.arrayContaining(["Started", "Failed"]),
+    );
   });
 
   it("ends Succeeded when the object the run wrote is in storage and verifies", async () => {
@@ -289,7 +284,7 @@ describe("MySQLBackup controller", () => {
       position: uploaded.position,
       location: { bucket: storage.bucket, key: uploaded.key, url: uploaded.url },
     });
-    expect(await eventReasons("real-run")).toEqual(
+    expect(await eventReasons(core, namespace, "real-run", ["Started", "Succeeded"])).toEqual(
       expect.arrayContaining(["Started", "Succeeded"]),
     );
   });
@@ -318,7 +313,9 @@ describe("MySQLBackup controller", () => {
       storageName: "main",
       scheduleName: "minutely",
     });
-    expect(await eventReasons("orders")).toContain("BackupScheduled");
+    expect(await eventReasons(core, namespace, "orders", ["BackupScheduled"])).toContain(
+      "BackupScheduled",
+    );
     // Under KWOK the run itself cannot succeed: it fails like any backup no container took.
     expect((await finished(run?.metadata.name ?? "", true)).status?.error?.code).toBe(
       "NoVerifiedBackup",
@@ -393,6 +390,8 @@ describe("MySQLBackup controller", () => {
     );
     expect(blocked).toMatchObject({ status: "False", reason: "ObjectDeletionBlocked" });
     expect(blocked.message).toMatch(/Secret .*s3-keys .* does not exist.*remove the finalizer/);
-    expect(await eventReasons("kwok-run")).toContain("DeletionBlocked");
+    expect(await eventReasons(core, namespace, "kwok-run", ["DeletionBlocked"])).toContain(
+      "DeletionBlocked",
+    );
   });
 });

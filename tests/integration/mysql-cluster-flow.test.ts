@@ -362,8 +362,11 @@ describe("MySQLCluster on real MariaDB servers", () => {
     for (const replica of replicas) {
       expect(await tryInsert(server(replica), 40_000)).toBe(false); // nobody was opened for writes
     }
-    const events = await api.events(name);
-    expect(events.find((e) => e.reason === "ErrantTransactions")?.type).toBe("Warning");
+    // The Event is recorded after the status write that the wait above saw.
+    const event = await eventually("the ErrantTransactions Event", async () =>
+      (await api.events(name)).find((e) => e.reason === "ErrantTransactions"),
+    );
+    expect(event.type).toBe("Warning");
     await restartServers(FIRST_INDEX);
   });
 });
