@@ -19,7 +19,7 @@ import { LiveIndicator } from "../live/live-indicator";
 import { detailHref } from "../resources/model";
 import { NamespacePicker } from "../resources/namespace-picker";
 import { SEVERITIES, type DashboardAlert, type Severity } from "./derive";
-import { useNamespaceAlerts } from "./use-alerts";
+import { useAllNamespacesAlerts, useNamespaceAlerts, type AlertsViewData } from "./use-alerts";
 
 const SEVERITY_COLOR: Record<Severity, "red" | "orange" | "blue"> = {
   critical: "red",
@@ -74,12 +74,35 @@ function AlertTarget({ alert }: { alert: DashboardAlert }) {
   return <>{alert.cluster ?? "—"}</>;
 }
 
+/** What the page says about Alertmanager: included, unreadable (and why), or not configured. */
+function alertmanagerText(state: AlertsViewData["alertmanager"]): string {
+  if (state === undefined) return "";
+  if (!state.configured) {
+    return "No Alertmanager is configured: alerts come from the operator's conditions and Warning Events.";
+  }
+  return state.error ?? "Alertmanager's alerts are included.";
+}
+
 /**
- * The alerts of a namespace: derived from conditions and Warning Events, plus Alertmanager's
- * when one is configured; filtered by severity.
+ * The alerts of a namespace, or (`namespace` `""`, `?namespace=*`) of every namespace the user
+ * may see: derived from conditions and Warning Events, plus Alertmanager's when one is
+ * configured; filtered by severity.
  */
 export function AlertsView({ namespace }: { namespace: string }) {
-  const { alerts, live, loading, errors, alertmanager } = useNamespaceAlerts(namespace);
+  return namespace === "" ? <AllNamespacesAlerts /> : <NamespaceAlerts namespace={namespace} />;
+}
+
+function NamespaceAlerts({ namespace }: { namespace: string }) {
+  return <AlertsTable namespace={namespace} data={useNamespaceAlerts(namespace)} />;
+}
+
+function AllNamespacesAlerts() {
+  return <AlertsTable namespace="" data={useAllNamespacesAlerts()} />;
+}
+
+function AlertsTable({ namespace, data }: { namespace: string; data: AlertsViewData }) {
+  const { alerts, live, loading, errors, alertmanager } = data;
+  const all = namespace === "";
   const [shown, setShown] = useState<ReadonlySet<Severity>>(new Set(SEVERITIES));
   const visible = alerts.filter((a) => shown.has(a.severity));
   const toggle = (s: Severity) =>
@@ -96,7 +119,7 @@ export function AlertsView({ namespace }: { namespace: string }) {
         <Toolbar>
           <ToolbarContent>
             <ToolbarItem>
-              <NamespacePicker namespace={namespace} path="/alerts" />
+              <NamespacePicker namespace={namespace} path="/alerts" allowAll />
             </ToolbarItem>
             <ToolbarItem>
               <LiveIndicator state={live} />
@@ -116,12 +139,19 @@ export function AlertsView({ namespace }: { namespace: string }) {
             </ToolbarItem>
           </ToolbarContent>
         </Toolbar>
-        <p data-testid="alertmanager-status">
-          {alertmanager === undefined
-            ? ""
-            : alertmanager.configured
-              ? (alertmanager.error ?? "Alertmanager's alerts are included.")
-              : "No Alertmanager is configured: alerts come from the operator's conditions and Warning Events."}
+        <p
+          data-testid="alertmanager-status"
+          data-state={
+            alertmanager === undefined
+              ? "loading"
+              : !alertmanager.configured
+                ? "not-configured"
+                : alertmanager.error
+                  ? "error"
+                  : "included"
+          }
+        >
+          {alertmanagerText(alertmanager)}
         </p>
       </PageSection>
       <PageSection>
@@ -137,6 +167,7 @@ export function AlertsView({ namespace }: { namespace: string }) {
             <Thead>
               <Tr>
                 <Th>Severity</Th>
+                {all ? <Th>Namespace</Th> : null}
                 <Th>Alert</Th>
                 <Th>Message</Th>
                 <Th>Object</Th>
@@ -150,6 +181,7 @@ export function AlertsView({ namespace }: { namespace: string }) {
                   <Td dataLabel="Severity">
                     <SeverityLabel severity={a.severity} />
                   </Td>
+                  {all ? <Td dataLabel="Namespace">{a.namespace}</Td> : null}
                   <Td dataLabel="Alert">{a.title}</Td>
                   <Td dataLabel="Message">{a.message}</Td>
                   <Td dataLabel="Object">

@@ -4,6 +4,7 @@ import {
   alertsFromAlertmanager,
   alertsFromEvents,
   alertsFromObject,
+  clusterKindOf,
   countByCluster,
   dedupeAlerts,
   normalizeSeverity,
@@ -138,6 +139,34 @@ describe("alertsFromAlertmanager", () => {
     expect(a).toMatchObject({ severity: "critical", cluster: "orders", source: "alertmanager" });
     expect(normalizeSeverity("whatever")).toBe("warning");
     expect(normalizeSeverity("INFO")).toBe("info");
+  });
+
+  it("links an alert of Pilothouse's rules to its cluster object when the page knows it", () => {
+    const orders = cluster([]);
+    const objects = new Map([["MySQLCluster/orders", { plural: "mysqlclusters", object: orders }]]);
+    const external = (name: string, labels: Record<string, string>) => ({
+      name,
+      severity: "critical",
+      summary: "",
+      namespace: "demo",
+      cluster: "orders",
+      labels,
+    });
+    const [rule, labelled, kafka, unknown] = alertsFromAlertmanager(
+      [
+        external("PilothouseMySQLPrimaryUnavailable", { cluster: "orders" }),
+        external("Lag", { mysqlcluster: "orders" }),
+        external("PilothouseKafkaOfflinePartitions", { cluster: "orders" }),
+        external("Lag", { cluster: "orders" }),
+      ],
+      objects,
+    );
+    expect(rule?.object).toEqual({ plural: "mysqlclusters", name: "orders" });
+    expect(labelled?.object).toEqual({ plural: "mysqlclusters", name: "orders" });
+    // A KafkaCluster named orders is not on the page; a bare `cluster` label names no kind.
+    expect(kafka?.object).toBeUndefined();
+    expect(unknown?.object).toBeUndefined();
+    expect(clusterKindOf(external("X", { kafkacluster: "events" }))).toBe("KafkaCluster");
   });
 });
 

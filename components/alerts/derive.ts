@@ -131,18 +131,43 @@ export function alertsFromEvents(
     });
 }
 
-/** Alertmanager's alerts in the dashboard's shape (matched to a cluster by the server). */
-export function alertsFromAlertmanager(alerts: readonly ExternalAlert[]): DashboardAlert[] {
-  return alerts.map((a, index) => ({
-    id: `alertmanager/${a.namespace}/${a.name}/${a.cluster ?? ""}/${index}`,
-    severity: normalizeSeverity(a.severity),
-    source: "alertmanager" as const,
-    title: a.cluster ? `${a.name} on ${a.cluster}` : a.name,
-    message: a.summary,
-    namespace: a.namespace,
-    cluster: a.cluster,
-    since: a.startsAt,
-  }));
+/**
+ * The kind of cluster an Alertmanager alert is about, from its labels: a `mysqlcluster` or
+ * `kafkacluster` label, else the alert name of Pilothouse's own rules (deploy/prometheus/:
+ * `PilothouseMySQL…`, `PilothouseKafka…`, whose `cluster` label comes from the operator's metrics).
+ */
+export function clusterKindOf(alert: ExternalAlert): "MySQLCluster" | "KafkaCluster" | undefined {
+  const { labels } = alert;
+  if (labels.mysqlcluster !== undefined) return "MySQLCluster";
+  if (labels.kafkacluster !== undefined) return "KafkaCluster";
+  if (/^PilothouseMySQL/.test(alert.name)) return "MySQLCluster";
+  if (/^PilothouseKafka/.test(alert.name)) return "KafkaCluster";
+  return undefined;
+}
+
+/**
+ * Alertmanager's alerts in the dashboard's shape (matched to a cluster by the server), linked to
+ * the cluster object when it is among `objects` (keyed `Kind/name`, of the alert's namespace).
+ */
+export function alertsFromAlertmanager(
+  alerts: readonly ExternalAlert[],
+  objects: ReadonlyMap<string, { plural: string; object: Resource }> = new Map(),
+): DashboardAlert[] {
+  return alerts.map((a, index) => {
+    const kind = clusterKindOf(a);
+    const found = a.cluster && kind ? objects.get(`${kind}/${a.cluster}`) : undefined;
+    return {
+      id: `alertmanager/${a.namespace}/${a.name}/${a.cluster ?? ""}/${index}`,
+      severity: normalizeSeverity(a.severity),
+      source: "alertmanager" as const,
+      title: a.cluster ? `${a.name} on ${a.cluster}` : a.name,
+      message: a.summary,
+      namespace: a.namespace,
+      object: found ? { plural: found.plural, name: found.object.metadata.name } : undefined,
+      cluster: a.cluster,
+      since: a.startsAt,
+    };
+  });
 }
 
 /**

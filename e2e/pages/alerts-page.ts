@@ -25,4 +25,10 @@ export class AlertsPage {
   row(text: string): Locator {
     return this.rows.filter({ hasText: text });
   }
+
+  /** Chooses a namespace (or "All namespaces") in the picker. */
+  async chooseNamespace(choice: string) {
+    await this.page.getByRole("textbox", { name: "Namespace", exact: true }).click();
+    await this.page.getByRole("option", { name: choice, exact: true }).click();
+  }
 }

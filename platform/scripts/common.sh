@@ -34,6 +34,7 @@ KAFKA_PORT=$((9092 + PORT_OFFSET))            # PLAINTEXT, no authentication
 KAFKA_SASL_PORT=$((9093 + PORT_OFFSET))       # SASL_PLAINTEXT with SCRAM-SHA-512
 KAFKA_CONTROLLER_PORT=$((9094 + PORT_OFFSET)) # KRaft controller quorum
 S3_PORT=$((7070 + PORT_OFFSET))
+ALERTMANAGER_PORT=$((9095 + PORT_OFFSET))   # Alertmanager API v2, no cluster peers
 export PILOTHOUSE_CACHE PILOTHOUSE_PROFILE STATE BIN
 
 log() { printf '[pilothouse %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -4,7 +4,7 @@ set -euo pipefail
 source "$ROOT/platform/scripts/common.sh"
 source "$ROOT/platform/scripts/services.sh"
 stop_services
-for service in mariadb s3 kafka; do
+for service in mariadb s3 kafka alertmanager; do
   "$ROOT/platform/scripts/$service.sh" stop >/dev/null 2>&1 || true
 done
 "$ROOT/platform/scripts/control-plane.sh" stop

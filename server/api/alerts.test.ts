@@ -37,6 +37,10 @@ describe("toExternalAlert", () => {
     expect(
       toExternalAlert({ labels: { namespace: "demo" }, status: { state: "suppressed" } }, "demo"),
     ).toBeNull();
+    // Received but not yet through silences and inhibitions (which the query applied): shown.
+    expect(
+      toExternalAlert({ labels: { namespace: "demo" }, status: { state: "unprocessed" } }, "demo"),
+    ).toMatchObject({ name: "Alert", severity: "warning" });
   });
 });
 
@@ -66,7 +70,13 @@ describe("fetchAlertmanagerAlerts", () => {
       fetchAlertmanagerAlerts("http://am:9093", "demo", () =>
         Promise.resolve(new Response("no", { status: 503 })),
       ),
-    ).rejects.toThrow(/503/);
+    ).rejects.toThrow(/HTTP 503/);
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
+    await expect(
+      fetchAlertmanagerAlerts("http://am:9093", "demo", () => Promise.reject(refused)),
+    ).rejects.toThrow("Alertmanager at http://am:9093 cannot be reached (ECONNREFUSED)");
     await expect(
       fetchAlertmanagerAlerts("http://am:9093", "demo", () =>
         Promise.resolve(Response.json({ data: [] })),

@@ -14,8 +14,9 @@ import { byLastSeen, eventSummary } from "./related";
 /**
  * `GET /api/v1/alerts?namespace=ns`: what the UI adds to the alerts it derives from conditions:
  * the namespace's Warning Events about Pilothouse objects (read as the user), and, when
- * `PILOTHOUSE_ALERTMANAGER_URL` is set, Alertmanager's active alerts whose `namespace` label is
- * that namespace, matched to a cluster by their labels. Alertmanager is read with the dashboard's
+ * `PILOTHOUSE_ALERTMANAGER_URL` is set, Alertmanager's firing alerts (neither silenced nor
+ * inhibited) whose `namespace` label is that namespace, matched to a cluster by their labels.
+ * When Alertmanager cannot be read the answer is still 200, with `alertmanager.error` saying why. Alertmanager is read with the dashboard's
  * own network access, so its alerts are only returned once the user's Events read succeeded: a
  * user who cannot see the namespace gets the apiserver's 403, not its alerts.
  *
@@ -70,14 +71,21 @@ export function alertmanagerUrl(env: Record<string, string | undefined>): string
 }
 
 /**
- * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace`.
- * Severity is the `severity` label in lower case (`warning` when absent); the cluster is the
- * first of {@link CLUSTER_LABELS} present.
+ * States of `status.state` an alert is shown in: `active`, and `unprocessed` (received, not yet
+ * through the silences and inhibitions, which the query already applied). `suppressed` (silenced
+ * or inhibited) is not shown.
+ */
+const SHOWN_STATES = new Set(["active", "unprocessed"]);
+
+/**
+ * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace` or is
+ * suppressed. Severity is the `severity` label in lower case (`warning` when absent); the cluster
+ * is the first of {@link CLUSTER_LABELS} present.
  */
 export function toExternalAlert(alert: GettableAlert, namespace: string): ExternalAlert | null {
   const { labels } = alert;
   if (labels.namespace !== namespace) return null;
-  if (alert.status && alert.status.state !== "active") return null;
+  if (alert.status && !SHOWN_STATES.has(alert.status.state)) return null;
   const cluster = CLUSTER_LABELS.map((key) => labels[key]).find((v) => v !== undefined);
   const annotations = alert.annotations ?? {};
   return {
@@ -92,7 +100,7 @@ export function toExternalAlert(alert: GettableAlert, namespace: string): Extern
 }
 
 /**
- * Active, unsilenced alerts of one namespace from Alertmanager.
+ * Firing alerts of one namespace from Alertmanager, neither silenced nor inhibited.
  *
  * @param baseUrl - Alertmanager's base URL, e.g. `http://alertmanager:9093`.
  * @throws Error when Alertmanager cannot be reached, answers non-2xx, or answers something
@@ -108,13 +116,28 @@ export async function fetchAlertmanagerAlerts(
   const response = await fetchImpl(`${baseUrl}/api/v2/alerts?${query.toString()}`, {
     headers: { Accept: "application/json" },
     signal: AbortSignal.timeout(ALERTMANAGER_TIMEOUT_MS),
+  }).catch((err: unknown) => {
+    throw new Error(`Alertmanager at ${baseUrl} cannot be reached (${reasonOf(err)})`, {
+      cause: err,
+    });
   });
-  if (!response.ok) throw new Error(`Alertmanager answered ${response.status}`);
+  if (!response.ok) throw new Error(`Alertmanager answered HTTP ${response.status}`);
   const parsed = GettableAlertsSchema.safeParse(await response.json());
   if (!parsed.success) throw new Error("Alertmanager's answer is not an alert list");
   return parsed.data
     .map((alert) => toExternalAlert(alert, namespace))
     .filter((alert): alert is ExternalAlert => alert !== null);
+}
+
+/** Why a fetch failed: the socket's error code (ECONNREFUSED) when there is one, else its message. */
+function reasonOf(err: unknown): string {
+  const cause: unknown = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error && "code" in cause && typeof cause.code === "string")
+    return cause.code;
+  if (err instanceof Error && err.name === "TimeoutError") {
+    return `no answer within ${ALERTMANAGER_TIMEOUT_MS / 1000} s`;
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 const PILOTHOUSE_KINDS = new Set<string>(KINDS.map((k) => k.kind));
@@ -147,7 +170,8 @@ export async function alertsHandler(request: Request): Promise<Response> {
         body.alerts = await fetchAlertmanagerAlerts(url, namespace);
       } catch (err) {
         log.warn({ err }, "Alertmanager alerts could not be read");
-        body.alertmanager.error = `Alertmanager's alerts could not be read: ${err instanceof Error ? err.message : String(err)}`;
+        const reason = err instanceof Error ? err.message : String(err);
+        body.alertmanager.error = `Alertmanager's alerts could not be read: ${reason}`;
       }
     }
     return Response.json(body, { headers: { "Cache-Control": "no-store" } });
