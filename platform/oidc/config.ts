@@ -21,6 +21,13 @@ export const OidcEnvSchema = z
     /** Lifetime of refresh tokens in seconds. */
     OIDC_REFRESH_TOKEN_TTL: seconds.default(86_400),
     /**
+     * When a refresh rotates the refresh token: `always` (every use, as Keycloak's "Revoke
+     * Refresh Token" and Okta's rotation do: a second use of the old one is a reuse, refused,
+     * and the grant revoked), `never`, or `default` (oidc-provider's own policy: public clients,
+     * or a token past 70% of its lifetime). Tests of racing refreshes use `always`.
+     */
+    OIDC_ROTATE_REFRESH_TOKEN: z.enum(["default", "always", "never"]).default("default"),
+    /**
      * PEM serving certificate and key, required when `OIDC_ISSUER` is https (the issuer the
      * apiserver trusts for token passthrough); unused for an http issuer.
      */
@@ -36,6 +43,19 @@ export const OidcEnvSchema = z
     },
   );
 export type OidcEnv = z.infer<typeof OidcEnvSchema>;
+
+/**
+ * The provider configuration for `OIDC_ROTATE_REFRESH_TOKEN`, to spread into oidc-provider's
+ * configuration: `{ rotateRefreshToken: true | false }`, or nothing for its default policy.
+ *
+ * @see https://github.com/panva/node-oidc-provider/tree/main/docs#rotaterefreshtoken
+ */
+export function refreshTokenRotation(env: Pick<OidcEnv, "OIDC_ROTATE_REFRESH_TOKEN">): {
+  rotateRefreshToken?: boolean;
+} {
+  if (env.OIDC_ROTATE_REFRESH_TOKEN === "default") return {};
+  return { rotateRefreshToken: env.OIDC_ROTATE_REFRESH_TOKEN === "always" };
+}
 
 /** Parses the environment; throws a ZodError naming each bad variable. */
 export function readOidcEnv(env: NodeJS.ProcessEnv = process.env): OidcEnv {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type RequestListener } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import Provider from "oidc-provider";
-import { readOidcEnv } from "./config";
+import { readOidcEnv, refreshTokenRotation } from "./config";
 import { handleInteraction } from "./interactions";
 import { loadOrCreateKeys } from "./keys";
 import { findUser } from "./users";
@@ -40,6 +40,9 @@ const provider = new Provider(env.OIDC_ISSUER, {
   // Put the scoped claims (email, groups) into the ID token itself, as Dex and Keycloak do, so
   // that a relying party (and the apiserver's OIDC authenticator) can read them from there.
   conformIdTokenClaims: false,
+  // OIDC_ROTATE_REFRESH_TOKEN=always: a new refresh token on every use (reuse is refused), as
+  // many production IdPs do; the test profile runs that way.
+  ...refreshTokenRotation(env),
   findAccount(_ctx, sub) {
     const user = findUser(sub);
     if (!user) return undefined;

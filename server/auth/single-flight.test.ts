@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESULT_TTL_MS, refreshOnce } from "./single-flight";
+import { RefreshFlights, RESULT_TTL_MS, refreshOnce } from "./single-flight";
 
 describe("refreshOnce", () => {
   it("runs one refresh for any number of racing callers and shares its result", async () => {
@@ -33,5 +33,23 @@ describe("refreshOnce", () => {
     await expect(a).rejects.toThrow("invalid_grant");
     await expect(b).rejects.toThrow("invalid_grant");
     expect(await refreshOnce("rt-other", () => Promise.resolve("ok"))).toBe("ok");
+  });
+});
+
+describe("RefreshFlights", () => {
+  it("keeps the flights of two instances (two replicas in one test) apart", async () => {
+    const a = new RefreshFlights();
+    const b = new RefreshFlights();
+    let calls = 0;
+    const refresh = () => Promise.resolve(`at-${++calls}`);
+    const [fromA, fromA2, fromB] = await Promise.all([
+      a.run("rt-shared", refresh),
+      a.run("rt-shared", refresh),
+      b.run("rt-shared", refresh),
+    ]);
+    expect(fromA).toBe(fromA2);
+    expect(fromB).not.toBe(fromA);
+    expect(calls).toBe(2);
+    expect(a.size).toBe(1);
   });
 });

@@ -5,7 +5,11 @@ import { getConfig } from "../config";
 import { jwtExpiry } from "../kube/passthrough-token";
 import { moduleLogger } from "../log";
 import { providerMetadata } from "./discovery";
+import { refreshAcrossReplicas } from "./refresh-replicas";
+import { RefreshRefusedError, type RefreshedTokens } from "./refresh-result";
 import { refreshOnce } from "./single-flight";
+
+export { RefreshRefusedError, type RefreshedTokens };
 
 const log = moduleLogger("auth/tokens");
 
@@ -38,22 +42,6 @@ export const TokenResponseSchema = z.object({
   id_token: z.string().optional(),
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
-
-/** A refresh's outcome, with the expiry fixed when the answer arrived (it may be shared). */
-export interface RefreshedTokens {
-  accessToken: string;
-  /** Absent when the provider does not rotate refresh tokens. */
-  refreshToken?: string;
-  /** Epoch seconds. */
-  expiresAt: number;
-  /** The new ID token, when the provider issued one (OpenID Connect Core section 12.2). */
-  idToken?: string;
-}
-
-/** A refresh that the provider refused (`invalid_grant`: revoked, expired or reused token). */
-export class RefreshRefusedError extends Error {
-  override readonly name = "RefreshRefusedError";
-}
 
 /**
  * Calls the provider's token endpoint with `grant_type=refresh_token`, authenticating the
@@ -107,7 +95,9 @@ export interface RefreshDeps {
 
 const defaultDeps: RefreshDeps = {
   now: () => Math.floor(Date.now() / 1000),
-  refresh: (refreshToken) => refreshOnce(refreshToken, () => requestRefresh(refreshToken)),
+  // Once per refresh token in this process, then once across the replicas (a Lease).
+  refresh: (refreshToken) =>
+    refreshOnce(refreshToken, () => refreshAcrossReplicas(refreshToken, requestRefresh)),
 };
 
 /** Epoch seconds at which the session's ID token expires; `Infinity` without a usable one. */
@@ -149,7 +139,8 @@ export function sessionIsValid(token: JWT | null, now: number): boolean {
 /**
  * The session JWT with a usable access token: unchanged while the token is good for more than
  * {@link REFRESH_SKEW_SECONDS}, refreshed (once per refresh token in this process however many
- * requests race, see `single-flight.ts`) when it is about to expire, or ended when it cannot be:
+ * requests race, see `single-flight.ts`, and once across the dashboard replicas, see
+ * `refresh-coordinator.ts`) when it is about to expire, or ended when it cannot be:
  * no refresh token (a provider that issues none: the user signs in again), or the provider
  * refused the refresh. A stale access token is never kept: an ended session carries none.
  *
