@@ -45,6 +45,11 @@ export const DashboardEnvSchema = z.object({
    * token as bearer, for an apiserver that trusts the same OpenID issuer).
    */
   PILOTHOUSE_KUBE_AUTH: z.enum(["impersonation", "passthrough"]).default("impersonation"),
+  /**
+   * Passthrough mode: a kubeconfig of the read-only ServiceAccount `pilothouse-dashboard-watch`,
+   * for the watch hub's shared upstream (default: the dashboard's own kubeconfig).
+   */
+  PILOTHOUSE_WATCH_KUBECONFIG: z.string().min(1).optional(),
 });
 export type DashboardEnv = z.infer<typeof DashboardEnvSchema>;
 
@@ -64,6 +69,8 @@ export interface DashboardConfig {
   logLevel: DashboardEnv["LOG_LEVEL"];
   /** How user requests authenticate to the apiserver (see `PILOTHOUSE_KUBE_AUTH`). */
   kubeAuth: DashboardEnv["PILOTHOUSE_KUBE_AUTH"];
+  /** Passthrough mode: the watch hub's read-only kubeconfig (`PILOTHOUSE_WATCH_KUBECONFIG`). */
+  watchKubeconfigPath?: string;
 }
 
 /**
@@ -90,6 +97,7 @@ export function parseConfig(env: Record<string, string | undefined>): DashboardC
     namespaces: [...new Set([e.PILOTHOUSE_DEMO_NAMESPACE, ...e.PILOTHOUSE_NAMESPACES])],
     logLevel: e.LOG_LEVEL,
     kubeAuth: e.PILOTHOUSE_KUBE_AUTH,
+    watchKubeconfigPath: e.PILOTHOUSE_WATCH_KUBECONFIG,
   };
 }
 

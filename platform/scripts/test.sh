@@ -15,6 +15,7 @@ cleanup() {
   stop_bg apiserver-fault-proxy
   "$ROOT/platform/scripts/mariadb.sh" stop >/dev/null 2>&1 || true
   "$ROOT/platform/scripts/s3.sh" stop >/dev/null 2>&1 || true
+  "$ROOT/platform/scripts/alertmanager.sh" stop >/dev/null 2>&1 || true
   "$ROOT/platform/scripts/control-plane.sh" stop || true
 }
 trap cleanup EXIT
@@ -40,12 +41,18 @@ ensure_apt chromium chromium
 # Fresh state for every run: the suites start MariaDB and S3 themselves when they need them.
 "$ROOT/platform/scripts/mariadb.sh" reset >/dev/null 2>&1 || true
 "$ROOT/platform/scripts/s3.sh" reset >/dev/null 2>&1 || true
+"$ROOT/platform/scripts/alertmanager.sh" reset >/dev/null 2>&1 || true
 "$ROOT/platform/scripts/control-plane.sh" reset
 "$ROOT/platform/scripts/control-plane.sh" start
 ADMIN_KUBECONFIG="$STATE/admin.kubeconfig"
 install_manifests
 write_env
 start_oidc
+# The https issuer of token passthrough (integration tests and e2e/passthrough.spec.ts, whose
+# passthrough dashboard listens on the dashboard port + 12).
+start_oidc_https "http://localhost:$((DASHBOARD_PORT + 12))/api/auth/callback/oidc"
+# Alertmanager: the dashboard's alerts come from it too (integration and e2e alerts tests).
+"$ROOT/platform/scripts/alertmanager.sh" start
 source "$STATE/env.sh"
 
 step "lint" npm run --silent lint

@@ -25,17 +25,28 @@ unset KUBECONFIG
 install_manifests
 write_env
 start_oidc
+kube_auth="${PILOTHOUSE_KUBE_AUTH:-impersonation}"
+if [[ "$kube_auth" == passthrough ]]; then start_oidc_https; fi
 start_operator
+"$ROOT/platform/scripts/alertmanager.sh" start
 build_dashboard
 start_dashboard
 check_running oidc operator dashboard
 source "$STATE/env.sh"
+if [[ "$kube_auth" == passthrough ]]; then
+  check_running oidc-https
+  auth_mode="passthrough: users' ID tokens from $OIDC_HTTPS_ISSUER go to the apiserver
+               (the login page's certificate is signed by $PILOTHOUSE_CA_FILE)"
+else
+  auth_mode="impersonation (PILOTHOUSE_KUBE_AUTH=passthrough ./pilothouse up for token passthrough)"
+fi
 
 cat <<TXT
 
 Pilothouse is up (in $((SECONDS - started)) s).
 
   Dashboard:   $NEXTAUTH_URL
+  Kube auth:   $auth_mode
   Log in as:   alice@pilothouse.dev / alice-demo   operator in namespace demo
                bob@pilothouse.dev   / bob-demo     viewer in namespace demo
                carol@pilothouse.dev / carol-demo   cluster admin

@@ -21,6 +21,17 @@ describe("PILOTHOUSE_KUBE_AUTH", () => {
     );
   });
 
+  it("takes the watch hub's read-only kubeconfig when given, and none otherwise", () => {
+    expect(parseConfig(env).watchKubeconfigPath).toBeUndefined();
+    const config = parseConfig({
+      ...env,
+      PILOTHOUSE_KUBE_AUTH: "passthrough",
+      PILOTHOUSE_WATCH_KUBECONFIG: "/state/dashboard-watch.kubeconfig",
+    });
+    expect(config.watchKubeconfigPath).toBe("/state/dashboard-watch.kubeconfig");
+    expect(config.kubeconfigPath).toBe("/state/dashboard.kubeconfig");
+  });
+
   it("refuses another mode, naming the variable", () => {
     expect(() => parseConfig({ ...env, PILOTHOUSE_KUBE_AUTH: "token" })).toThrow(
       /PILOTHOUSE_KUBE_AUTH/,

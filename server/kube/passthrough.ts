@@ -138,3 +138,33 @@ export class PassthroughKubeClientFactory {
     };
   }
 }
+
+/**
+ * Clients with a kubeconfig's OWN credentials as they are (token or client certificate, no
+ * impersonation headers, no user token). In passthrough mode the watch hub's shared upstream
+ * uses it with a token of the read-only ServiceAccount `pilothouse-dashboard-watch`
+ * (`PILOTHOUSE_WATCH_KUBECONFIG`); every user request goes with the user's own ID token
+ * ({@link PassthroughKubeClientFactory}).
+ *
+ * @param kubeconfigPath - e.g. the watch ServiceAccount's kubeconfig.
+ * @param identity - a label for the dashboard's logs; the apiserver takes the identity from the
+ *   kubeconfig's credentials.
+ * @throws Error when the file cannot be read or has no current cluster.
+ */
+export function ownCredentialsClients(
+  kubeconfigPath: string,
+  identity: UserIdentity,
+): UserKubeClients {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  if (!kc.getCurrentCluster())
+    throw new Error(`kubeconfig ${kubeconfigPath} has no current cluster`);
+  return {
+    identity,
+    customObjects: kc.makeApiClient(CustomObjectsApi),
+    authorization: kc.makeApiClient(AuthorizationV1Api),
+    authentication: kc.makeApiClient(AuthenticationV1Api),
+    core: kc.makeApiClient(CoreV1Api),
+    watch: new Watch(kc),
+  };
+}

@@ -6,7 +6,8 @@ import { toKubeError } from "./errors";
 /**
  * Whether a user may see a collection the watch hub serves: `list` AND `watch` on the resource in
  * the namespace, asked of the apiserver as the user (two SelfSubjectAccessReviews through
- * impersonation, so Kubernetes RBAC — and any authorizer webhook — decides, not the dashboard).
+ * impersonation, or with the user's own ID token in passthrough mode, so Kubernetes RBAC — and
+ * any authorizer webhook — decides, not the dashboard).
  * Decisions are cached briefly per (user, groups, resource, namespace), and concurrent checks of
  * one key share one pair of requests, so 500 tabs opening at once cost two reviews, not 1,000.
  *
@@ -26,8 +27,15 @@ export interface AccessDecision {
   reason: string;
 }
 
-/** Checks one user's access; injectable so that the hub's unit tests need no apiserver. */
-export type AccessChecker = (user: UserIdentity, ref: CollectionRef) => Promise<AccessDecision>;
+/**
+ * Checks one user's access; injectable so that the hub's unit tests need no apiserver. `asUser`,
+ * when given, are the user's clients to ask with (else the checker makes its own).
+ */
+export type AccessChecker = (
+  user: UserIdentity,
+  ref: CollectionRef,
+  asUser?: Promise<UserKubeClients>,
+) => Promise<AccessDecision>;
 
 /** How long a decision is reused, in milliseconds (the issue asks for "cached briefly"). */
 export const ACCESS_CACHE_MS = 30_000;
@@ -38,7 +46,8 @@ const keyOf = (user: UserIdentity, ref: CollectionRef) =>
 /**
  * An {@link AccessChecker} with a time-bounded cache over SelfSubjectAccessReviews.
  *
- * @param clientsFor - the user's impersonating clients.
+ * @param clientsFor - the user's clients (impersonating, or passing the ID token through), used
+ *   when the caller gives none.
  * @param ttlMs - cache lifetime of a decision, in milliseconds.
  * @returns the checker; it rejects with KubeApiError / KubeConnectionError when a review itself
  *   fails (such failures are not cached).
@@ -48,7 +57,7 @@ export function cachedAccessChecker(
   ttlMs = ACCESS_CACHE_MS,
 ): AccessChecker {
   const cache = new Map<string, { at: number; decision: Promise<AccessDecision> }>();
-  return (user, ref) => {
+  return (user, ref, asUser) => {
     const key = keyOf(user, ref);
     const now = Date.now();
     const hit = cache.get(key);
@@ -57,7 +66,7 @@ export function cachedAccessChecker(
     if (cache.size > 1_000) {
       for (const [k, v] of cache) if (now - v.at >= ttlMs) cache.delete(k);
     }
-    const decision = clientsFor(user).then((kube) => review(kube, ref));
+    const decision = (asUser ?? clientsFor(user)).then((kube) => review(kube, ref));
     cache.set(key, { at: now, decision });
     decision.catch(() => cache.delete(key));
     return decision;

@@ -160,4 +160,58 @@ describe("WatchHub", () => {
     expect(sub.events("stream-error")[0]).toContain('"code":"Forbidden"');
     expect(hub.subscriberCount).toBe(0);
   });
+
+  it("watches upstream with upstreamClients when given (passthrough), never as a subscriber", async () => {
+    const own = new FakeApiserver();
+    own.items = [cluster("a", "5")];
+    const asked: string[] = [];
+    const hub = new WatchHub({
+      clientsFor: (u) => {
+        asked.push(u.username);
+        return Promise.resolve({ identity: u } as UserKubeClients);
+      },
+      upstreamClients: () => Promise.resolve(own.clients()),
+      checkAccess: () => Promise.resolve({ allowed: true, reason: "" }),
+    });
+    hubs.push(hub);
+    const sub = subscribe(hub);
+    await tick();
+    expect(own.watches).toBe(1);
+    expect(sub.events("snapshot")[0]).toContain('"name":"a"');
+    // Only the subscriber's own clients (for its re-checks) were asked for, as the subscriber.
+    expect(asked).toEqual([user.username]);
+  });
+
+  it("re-checks with the subscriber's own clients, and ends with 401 when their token expired", async () => {
+    const mine = { identity: user } as UserKubeClients;
+    const seen: (UserKubeClients | undefined)[] = [];
+    let expired = false;
+    const hub = new WatchHub({
+      clientsFor: () => Promise.resolve(api.clients()),
+      checkAccess: async (_u, _ref, asUser) => {
+        seen.push(await asUser);
+        if (expired) throw Object.assign(new Error("the ID token expired"), { status: 401 });
+        return { allowed: true, reason: "" };
+      },
+      recheckMs: 20,
+    });
+    api = new FakeApiserver();
+    hubs.push(hub);
+    const frames: string[] = [];
+    const ended = hub.subscribe({
+      kind,
+      namespace: "ns",
+      user,
+      asUser: mine,
+      send: (f) => frames.push(f),
+      signal: new AbortController().signal,
+    });
+    await tick(30);
+    expect(seen[0]).toBe(mine);
+    expect(frames.some((f) => f.includes("stream-error"))).toBe(false);
+    expired = true;
+    await ended;
+    expect(frames.at(-1)).toContain("event: stream-error");
+    expect(frames.at(-1)).toContain('"code":"Unauthorized"');
+  });
 });

@@ -4,9 +4,11 @@ import { WATCH_EVENT } from "@/lib/api/watch-events";
 import type { KindInfo } from "@/lib/api/kinds";
 import type { UserIdentity } from "../auth/identity";
 import { formatSseEvent } from "../api/sse";
+import { getConfig } from "../config";
 import { moduleLogger } from "../log";
 import { kubeForUser, type UserKubeClients } from "./client";
 import { toKubeError } from "./errors";
+import { ownCredentialsClients } from "./passthrough";
 import { cachedAccessChecker, type AccessChecker, type AccessDecision } from "./watch-hub-access";
 import { Upstream, type Subscriber } from "./watch-hub-upstream";
 
@@ -14,13 +16,24 @@ import { Upstream, type Subscriber } from "./watch-hub-upstream";
  * The shared watch hub of one dashboard process: ONE upstream Kubernetes watch per (kind,
  * namespace), however many browsers watch it, fanned out to each of them.
  *
- * Identity. The dashboard's own ServiceAccount may only impersonate, so the hub watches as a
- * dedicated read-only identity — it impersonates the ServiceAccount `pilothouse-dashboard-watch`
- * (ClusterRole `pilothouse-dashboard-watch`: get/list/watch on Pilothouse's kinds, nothing else;
- * see deploy/rbac/dashboard.yaml) — and decides for every subscriber whether that user may
- * `list` and `watch` the collection (SelfSubjectAccessReviews as the user, cached briefly), at
- * subscription and again every {@link WatchHubOptions.recheckMs} while the stream is open, so a
- * user whose RoleBinding is removed loses the stream within a re-check.
+ * Identity. The upstream watches as a dedicated read-only identity, the ServiceAccount
+ * `pilothouse-dashboard-watch` (ClusterRole `pilothouse-dashboard-watch`: get/list/watch on
+ * Pilothouse's kinds, nothing else; see deploy/rbac/dashboard.yaml), and the hub decides for
+ * every subscriber whether that user may `list` and `watch` the collection
+ * (SelfSubjectAccessReviews as the user, cached briefly), at subscription and again every
+ * {@link WatchHubOptions.recheckMs} while the stream is open, so a user whose RoleBinding is
+ * removed loses the stream within a re-check.
+ *
+ * - Impersonation mode (default): the dashboard's own ServiceAccount may only impersonate, so the
+ *   upstream impersonates `pilothouse-dashboard-watch`; reviews impersonate the user.
+ * - Token passthrough (`PILOTHOUSE_KUBE_AUTH=passthrough`): the dashboard may have no
+ *   impersonation rights at all. The upstream then uses a token of `pilothouse-dashboard-watch`
+ *   itself (`PILOTHOUSE_WATCH_KUBECONFIG`; without it, the dashboard's own kubeconfig, which must
+ *   then hold the same read rights) as it is, with no impersonation headers; user requests never
+ *   carry it.
+ *   Reviews go with the user's own ID token, taken from the request that opened the stream
+ *   (re-checks reuse it; a re-check refused with 401 because that token expired ends the stream
+ *   with an `Unauthorized` stream-error, so the browser reconnects with the refreshed session).
  *
  * Lifecycle. The upstream starts with the first subscriber and stops `lingerMs` after the last
  * one leaves (a page reload or a reconnect through another replica does not restart it).
@@ -37,8 +50,14 @@ export const WATCH_HUB_IDENTITY: UserIdentity = {
 };
 
 export interface WatchHubOptions {
-  /** Clients acting as a user (the hub's own identity and each subscriber's). */
+  /** Clients acting as a user (each subscriber's; by default also the hub's own identity). */
   clientsFor(user: UserIdentity): Promise<UserKubeClients>;
+  /**
+   * Clients of the hub's read-only identity, for the upstream list and watch; default:
+   * `clientsFor(WATCH_HUB_IDENTITY)` (impersonation). Passthrough mode passes the dashboard's own
+   * credentials here.
+   */
+  upstreamClients?: () => Promise<UserKubeClients>;
   /** Decides per subscriber; see `watch-hub-access.ts`. */
   checkAccess: AccessChecker;
   /** Re-check of an open subscription, in milliseconds. */
@@ -62,6 +81,11 @@ export interface Subscription {
   send: (frame: string) => void;
   /** Ends the subscription (the browser left). */
   signal: AbortSignal;
+  /**
+   * The subscriber's own clients for the re-checks (passthrough: bound to the user's ID token);
+   * default: `clientsFor(user)`, called once when the subscription starts.
+   */
+  asUser?: UserKubeClients;
 }
 
 const RawListSchema = z.object({
@@ -86,8 +110,14 @@ export class WatchHub {
    *
    * @throws KubeApiError or KubeConnectionError when the review itself fails.
    */
-  authorize(user: UserIdentity, kind: KindInfo, namespace: string): Promise<AccessDecision> {
-    return this.options.checkAccess(user, { group: kind.group, resource: kind.plural, namespace });
+  authorize(
+    user: UserIdentity,
+    kind: KindInfo,
+    namespace: string,
+    asUser?: Promise<UserKubeClients>,
+  ): Promise<AccessDecision> {
+    const ref = { group: kind.group, resource: kind.plural, namespace };
+    return this.options.checkAccess(user, ref, asUser);
   }
 
   /**
@@ -99,9 +129,12 @@ export class WatchHub {
     if (sub.signal.aborted) return;
     const key = `${sub.kind.plural}/${sub.namespace}`;
     const entry = this.upstreamFor(key, sub.kind, sub.namespace);
+    // Resolved now, while the request that opened the stream (and its session) is current.
+    const asUser = sub.asUser ? Promise.resolve(sub.asUser) : this.options.clientsFor(sub.user);
+    asUser.catch(() => undefined);
     await new Promise<void>((resolve) => {
       const member: Subscriber = { name: sub.name, send: sub.send, close: () => done() };
-      const recheck = setInterval(() => void this.recheck(sub, done), this.recheckMs);
+      const recheck = setInterval(() => void this.recheck(sub, asUser, done), this.recheckMs);
       function done() {
         clearInterval(recheck);
         sub.signal.removeEventListener("abort", done);
@@ -141,11 +174,21 @@ export class WatchHub {
     return this.options.recheckMs ?? 30_000;
   }
 
-  private async recheck(sub: Subscription, done: () => void): Promise<void> {
+  private async recheck(
+    sub: Subscription,
+    asUser: Promise<UserKubeClients>,
+    done: () => void,
+  ): Promise<void> {
     let decision: AccessDecision;
     try {
-      decision = await this.authorize(sub.user, sub.kind, sub.namespace);
+      decision = await this.authorize(sub.user, sub.kind, sub.namespace, asUser);
     } catch (err) {
+      if (isUnauthorized(err) && !sub.signal.aborted) {
+        // The user's credential (passthrough: the ID token) expired: reconnecting re-authorizes.
+        sub.send(formatSseEvent({ event: WATCH_EVENT.streamError, data: UNAUTHORIZED_BODY }));
+        done();
+        return;
+      }
       // A review that fails (apiserver down) is not a refusal; the next re-check decides.
       log.warn({ err, user: sub.user.username }, "access re-check failed");
       return;
@@ -161,7 +204,7 @@ export class WatchHub {
     const existing = this.upstreams.get(key);
     if (existing) return existing;
     const path = `/apis/${kind.group}/${kind.version}/namespaces/${namespace}/${kind.plural}`;
-    const clients = this.options.clientsFor(WATCH_HUB_IDENTITY);
+    const clients = this.options.upstreamClients?.() ?? this.options.clientsFor(WATCH_HUB_IDENTITY);
     const upstream = new Upstream({
       watcher: { watch: async (...args) => (await clients).watch.watch(...args) },
       path,
@@ -207,17 +250,42 @@ export class WatchHub {
   }
 }
 
+const UNAUTHORIZED_BODY = {
+  error: {
+    code: "Unauthorized",
+    message: "Your credential has expired: reconnect to re-authorize.",
+    causes: [],
+  },
+};
+
+const isUnauthorized = (err: unknown) => (err as { status?: unknown } | null)?.status === 401;
+
 const HUB_KEY = Symbol.for("pilothouse.watchHub");
 
 /**
  * The process's hub, over the dashboard's kubeconfig. Kept on `globalThis` so that every route
  * bundle of the Next.js server shares one hub (and so one upstream watch per collection).
+ * In passthrough mode the upstream uses the watch kubeconfig's own (read-only) credentials.
  */
 export function getWatchHub(): WatchHub {
   const store = globalThis as { [HUB_KEY]?: WatchHub };
-  store[HUB_KEY] ??= new WatchHub({
-    clientsFor: kubeForUser,
-    checkAccess: cachedAccessChecker(kubeForUser),
-  });
+  if (!store[HUB_KEY]) {
+    const config = getConfig();
+    let own: UserKubeClients | undefined;
+    store[HUB_KEY] = new WatchHub({
+      clientsFor: kubeForUser,
+      upstreamClients:
+        config.kubeAuth === "passthrough"
+          ? () => {
+              own ??= ownCredentialsClients(
+                config.watchKubeconfigPath ?? config.kubeconfigPath,
+                WATCH_HUB_IDENTITY,
+              );
+              return Promise.resolve(own);
+            }
+          : undefined,
+      checkAccess: cachedAccessChecker(kubeForUser),
+    });
+  }
   return store[HUB_KEY];
 }

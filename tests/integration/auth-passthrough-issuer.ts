@@ -20,9 +20,15 @@ export interface HttpsIssuer {
   stop: () => Promise<void>;
 }
 
+const answers = (url: string, dispatcher: Agent) =>
+  fetch(`${url}/.well-known/openid-configuration`, { dispatcher } as RequestInit)
+    .then((r) => r.ok)
+    .catch(() => false);
+
 /**
  * Starts the https issuer of the platform whose env file is loaded and waits for its discovery
- * document.
+ * document. When the platform already runs it (`./pilothouse test`, or `up` in passthrough mode:
+ * platform/scripts/services.sh `start_oidc_https`), that one is used and `stop` leaves it running.
  *
  * @throws Error when the environment lacks the platform's variables or the issuer does not
  *   answer within 60 s.
@@ -36,6 +42,7 @@ export async function startHttpsIssuer(env: NodeJS.ProcessEnv = process.env): Pr
   const url = `https://127.0.0.1:${5557 + Number(env.PILOTHOUSE_PORT_OFFSET ?? 0)}`;
   const ca = readFileSync(join(state, "pki", "ca.crt"), "utf8");
   const dispatcher = new Agent({ connect: { ca } });
+  if (await answers(url, dispatcher)) return { url, ca, dispatcher, stop: () => Promise.resolve() };
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", "platform/oidc/server.ts"],
@@ -60,12 +67,7 @@ export async function startHttpsIssuer(env: NodeJS.ProcessEnv = process.env): Pr
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the https issuer exited (${child.exitCode})`);
-    const ok = await fetch(`${url}/.well-known/openid-configuration`, {
-      dispatcher,
-    } as RequestInit)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return { url, ca, dispatcher, stop };
+    if (await answers(url, dispatcher)) return { url, ca, dispatcher, stop };
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the https issuer at ${url} did not answer within 60 s`);
