@@ -9,29 +9,22 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KafkaTopic } from "@/lib/crds/kafka-topic";
 import { deleteTopic } from "@/server/kafka";
 import { eventually } from "./support/eventually";
 import { clientAs, releaseBroker, startBroker, type LocalBroker } from "./support/kafka-broker";
 import { eventsOf, kafkaTopicApi } from "./support/kafka-objects";
-import {
-  installOperatorManifests,
-  kubeConfigFrom,
-  platformKubeconfigs,
-} from "./support/kube-admin";
-import { OperatorProcess } from "./support/operator-process";
+import { startKafkaOperator, type KafkaOperatorFixture } from "./support/kafka-operator";
 
 const suffix = randomBytes(3).toString("hex");
 const namespace = `kafkatopic-it-${suffix}`;
 const shard = `kafkatopic-${suffix}`;
 const topicName = `pht-ctl-${suffix}`;
 let broker: LocalBroker;
-let admin: KubeConfig | undefined;
+let fixture: KafkaOperatorFixture<ReturnType<typeof kafkaTopicApi>> | undefined;
 let api: ReturnType<typeof kafkaTopicApi>;
-let operator: OperatorProcess | undefined;
-const alive = () => operator?.assertRunning();
+const alive = () => fixture?.operator.assertRunning();
 
 function topicWhere(name: string, what: string, predicate: (topic: KafkaTopic) => boolean) {
   return eventually(
@@ -62,24 +55,12 @@ async function kafkaPartitions(name: string): Promise<number | undefined> {
 
 beforeAll(async () => {
   broker = await startBroker();
-  const kubeconfigs = platformKubeconfigs();
-  admin = kubeConfigFrom(kubeconfigs.admin);
-  await installOperatorManifests(admin);
-  api = kafkaTopicApi(admin, namespace, shard);
-  await api.core.createNamespace({ body: { metadata: { name: namespace } } });
-  operator = await OperatorProcess.start(kubeconfigs.operator, shard, {
-    env: {
-      PILOTHOUSE_OPERATOR_KAFKA_ENDPOINTS: JSON.stringify({
-        [`${namespace}/events`]: broker.admin,
-      }),
-    },
-  });
+  fixture = await startKafkaOperator(broker, { namespace, shard }, kafkaTopicApi);
+  api = fixture.api;
 });
 
 afterAll(async () => {
-  await operator?.stop();
-  if (admin) await OperatorProcess.removeLease(admin, shard);
-  await api?.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  await fixture?.stop();
   if (broker) {
     await deleteTopic(broker.admin, topicName);
     await releaseBroker(broker);

@@ -9,7 +9,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KafkaUser } from "@/lib/crds/kafka-user";
 import {
@@ -22,12 +21,7 @@ import {
 import { eventually } from "./support/eventually";
 import { clientAs, releaseBroker, startBroker, type LocalBroker } from "./support/kafka-broker";
 import { kafkaUserApi } from "./support/kafka-objects";
-import {
-  installOperatorManifests,
-  kubeConfigFrom,
-  platformKubeconfigs,
-} from "./support/kube-admin";
-import { OperatorProcess } from "./support/operator-process";
+import { startKafkaOperator, type KafkaOperatorFixture } from "./support/kafka-operator";
 
 const suffix = randomBytes(3).toString("hex");
 const namespace = `kafkauser-it-${suffix}`;
@@ -36,34 +30,21 @@ const username = `pht-billing-${suffix}`;
 const allowed = `pht-uctl-allowed-${suffix}`;
 const denied = `pht-uctl-denied-${suffix}`;
 let broker: LocalBroker;
-let admin: KubeConfig | undefined;
+let fixture: KafkaOperatorFixture<ReturnType<typeof kafkaUserApi>> | undefined;
 let api: ReturnType<typeof kafkaUserApi>;
-let operator: OperatorProcess | undefined;
-const alive = () => operator?.assertRunning();
+const alive = () => fixture?.operator.assertRunning();
 
 beforeAll(async () => {
   broker = await startBroker();
   for (const name of [allowed, denied]) {
     await ensureTopic(broker.admin, { name, partitions: 1, replicationFactor: 1, configs: {} });
   }
-  const kubeconfigs = platformKubeconfigs();
-  admin = kubeConfigFrom(kubeconfigs.admin);
-  await installOperatorManifests(admin);
-  api = kafkaUserApi(admin, namespace, shard);
-  await api.core.createNamespace({ body: { metadata: { name: namespace } } });
-  operator = await OperatorProcess.start(kubeconfigs.operator, shard, {
-    env: {
-      PILOTHOUSE_OPERATOR_KAFKA_ENDPOINTS: JSON.stringify({
-        [`${namespace}/events`]: broker.admin,
-      }),
-    },
-  });
+  fixture = await startKafkaOperator(broker, { namespace, shard }, kafkaUserApi);
+  api = fixture.api;
 });
 
 afterAll(async () => {
-  await operator?.stop();
-  if (admin) await OperatorProcess.removeLease(admin, shard);
-  await api?.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+  await fixture?.stop();
   if (broker) {
     for (const name of [allowed, denied]) await deleteTopic(broker.admin, name);
     await setAcls(broker.admin, `User:${username}`, []);

@@ -2,7 +2,6 @@ import "server-only";
 import {
   AppsV1Api,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubeConfig,
   CoreV1Api,
   type KubernetesObject,
@@ -14,8 +13,7 @@ import {
 } from "@kubernetes/client-node";
 import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
 import { kubeKafkaObjectApi, type KafkaObjectApi } from "../kafka-common/api";
-import { FIELD_MANAGER } from "../mysql-cluster/names";
-import { isNotFound, toKubeApiError } from "../runtime/kube-api-error";
+import { ignoreNotFound, listItems, orUndefined, serverSideApply } from "../runtime/custom-objects";
 
 /** What the KafkaCluster controller asks of the apiserver, beyond {@link KafkaObjectApi}. */
 export interface KafkaClusterApi extends KafkaObjectApi {
@@ -50,105 +48,62 @@ export function kubeKafkaClusterApi(kubeConfig: KubeConfig): KafkaClusterApi {
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const ignoreNotFound = async (
-    remove: () => Promise<unknown>,
-    kind: string,
-    ns: string,
-    name: string,
-  ) => {
-    try {
-      await remove();
-    } catch (error) {
-      if (!isNotFound(error)) throw toKubeApiError(error, { kind, namespace: ns, name });
-    }
-  };
   return {
     ...kubeKafkaObjectApi(kubeConfig, KafkaClusterNames),
     async apply(object) {
-      try {
-        await objects.patch(
-          object,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        );
-      } catch (error) {
-        throw toKubeApiError(error, {
-          kind: object.kind ?? "object",
-          namespace: object.metadata?.namespace,
-          name: object.metadata?.name,
-        });
-      }
+      await serverSideApply(objects, object, "object");
     },
     deleteStatefulSet: (namespace, name) =>
       ignoreNotFound(
         () =>
           apps.deleteNamespacedStatefulSet({ namespace, name, propagationPolicy: "Background" }),
-        "StatefulSet",
-        namespace,
-        name,
+        { kind: "StatefulSet", namespace, name },
       ),
-    async listClaims(namespace, labelSelector) {
-      try {
-        return (await core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector })).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "PersistentVolumeClaim", namespace });
-      }
-    },
+    listClaims: (namespace, labelSelector) =>
+      listItems(() => core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }), {
+        kind: "PersistentVolumeClaim",
+        namespace,
+      }),
     deleteClaim: (namespace, name) =>
-      ignoreNotFound(
-        () => core.deleteNamespacedPersistentVolumeClaim({ namespace, name }),
-        "PersistentVolumeClaim",
+      ignoreNotFound(() => core.deleteNamespacedPersistentVolumeClaim({ namespace, name }), {
+        kind: "PersistentVolumeClaim",
         namespace,
         name,
-      ),
-    async listPods(namespace, labelSelector) {
-      try {
-        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "Pod", namespace });
-      }
-    },
+      }),
+    listPods: (namespace, labelSelector) =>
+      listItems(() => core.listNamespacedPod({ namespace, labelSelector }), {
+        kind: "Pod",
+        namespace,
+      }),
     deletePod: (namespace, name) =>
-      ignoreNotFound(() => core.deleteNamespacedPod({ namespace, name }), "Pod", namespace, name),
-    async readService(namespace, name) {
-      try {
-        return await core.readNamespacedService({ namespace, name });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind: "Service", namespace, name });
-      }
-    },
-    async listServices(namespace, labelSelector) {
-      try {
-        return (await core.listNamespacedService({ namespace, labelSelector })).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "Service", namespace });
-      }
-    },
-    deleteService: (namespace, name) =>
-      ignoreNotFound(
-        () => core.deleteNamespacedService({ namespace, name }),
-        "Service",
+      ignoreNotFound(() => core.deleteNamespacedPod({ namespace, name }), {
+        kind: "Pod",
         namespace,
         name,
-      ),
-    async listNodes() {
-      try {
-        return (await core.listNode()).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "Node" });
-      }
-    },
-    async readStatefulSet(namespace, name) {
-      try {
-        return await apps.readNamespacedStatefulSet({ namespace, name });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind: "StatefulSet", namespace, name });
-      }
-    },
+      }),
+    readService: (namespace, name) =>
+      orUndefined(() => core.readNamespacedService({ namespace, name }), {
+        kind: "Service",
+        namespace,
+        name,
+      }),
+    listServices: (namespace, labelSelector) =>
+      listItems(() => core.listNamespacedService({ namespace, labelSelector }), {
+        kind: "Service",
+        namespace,
+      }),
+    deleteService: (namespace, name) =>
+      ignoreNotFound(() => core.deleteNamespacedService({ namespace, name }), {
+        kind: "Service",
+        namespace,
+        name,
+      }),
+    listNodes: () => listItems(() => core.listNode(), { kind: "Node" }),
+    readStatefulSet: (namespace, name) =>
+      orUndefined(() => apps.readNamespacedStatefulSet({ namespace, name }), {
+        kind: "StatefulSet",
+        namespace,
+        name,
+      }),
   };
 }

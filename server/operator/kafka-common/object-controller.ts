@@ -1,30 +1,28 @@
 import "server-only";
-import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import { z } from "zod";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
 import { KAFKA_GROUP, KAFKA_VERSION } from "@/lib/crds/kafka-common";
 import { shardSelector } from "../mysql-cluster/names";
 import { Controller, type Reconciler } from "../runtime/controller";
-import { Informer } from "../runtime/informer";
-import { kubeListWatch } from "../runtime/kube-list-watch";
+import {
+  customObjectInformer,
+  queueOnEvent,
+  startControllers,
+  type ControllerProcessOptions,
+  type RunningControllers,
+} from "../runtime/controller-setup";
 import { WorkQueue } from "../runtime/work-queue";
 import { objectKey } from "../runtime/watched-object";
-import type { MissingClusterWaiters } from "./cluster-waiters";
+import type { KafkaEndpoint, ResolveKafkaEndpoint } from "@/server/kafka";
+import { kafkaEndpointResolver, kubeEndpointReads } from "../kafka-cluster/endpoint";
+import { kubeKafkaObjectApi } from "./api";
+import {
+  MissingClusterWaiters,
+  kafkaClusterLookup,
+  type ReadKafkaCluster,
+} from "./cluster-waiters";
 
-const ListSchema = z.object({
-  items: z.array(z.unknown()),
-  metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
-});
-
-export interface KafkaObjectControllerOptions {
-  kubeConfig: KubeConfig;
-  logger: Logger;
-  workers: number;
-  /** Every object is reconciled at least this often (s). */
-  resyncSeconds: number;
-  /** The shard this operator serves; undefined = unlabelled objects. */
-  shard: string | undefined;
+export interface KafkaObjectControllerOptions extends ControllerProcessOptions {
   /**
    * False when no broker can exist behind the pods (`PILOTHOUSE_OPERATOR_DATABASE_CHECKS=disabled`,
    * simulated KWOK nodes): the Admin API is never called. Undefined = true.
@@ -33,10 +31,7 @@ export interface KafkaObjectControllerOptions {
 }
 
 /** A running controller. */
-export interface RunningKafkaController {
-  waitForSync(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type RunningKafkaController = RunningControllers;
 
 /**
  * Runs `reconcile` for every object of one Kafka kind (`plural`) of this shard: an informer, a
@@ -51,37 +46,22 @@ export function startKafkaObjectController(
     clusterWaiters?: MissingClusterWaiters;
   },
 ): RunningKafkaController {
-  const { kubeConfig, logger, plural, clusterWaiters } = options;
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const selector = shardSelector(options.shard);
-  const informerOf = (kind: string) =>
-    new Informer({
-      name: kind,
-      logger,
-      source: kubeListWatch(
-        kubeConfig,
-        `/apis/${KAFKA_GROUP}/${KAFKA_VERSION}/${kind}`,
-        async () =>
-          ListSchema.parse(
-            await custom.listClusterCustomObject({
-              group: KAFKA_GROUP,
-              version: KAFKA_VERSION,
-              plural: kind,
-              labelSelector: selector,
-            }),
-          ),
-        selector,
-      ),
+  const { logger, plural, clusterWaiters } = options;
+  const kafkaInformer = (kind: string) =>
+    customObjectInformer(options, {
+      group: KAFKA_GROUP,
+      version: KAFKA_VERSION,
+      plural: kind,
+      labelSelector: shardSelector(options.shard),
     });
-  const informer = informerOf(plural);
+  const informer = kafkaInformer(plural);
   const queue = new WorkQueue();
-  informer.onEvent((_, object) => queue.add(objectKey(object)));
-  const clusters = clusterWaiters ? informerOf(KafkaClusterNames.plural) : undefined;
+  queueOnEvent(informer, queue);
+  const clusters = clusterWaiters ? kafkaInformer(KafkaClusterNames.plural) : undefined;
   clusters?.onEvent((event, cluster) => {
     if (event === "delete") return;
     for (const key of clusterWaiters?.take(objectKey(cluster)) ?? []) queue.add(key);
   });
-  clusters?.start();
   const controller = new Controller({
     name: options.name,
     queue,
@@ -89,21 +69,39 @@ export function startKafkaObjectController(
     logger,
     reconcile: options.reconcile,
   });
-  informer.start();
-  controller.start();
-  const resync = setInterval(() => {
-    for (const object of informer.list()) queue.add(objectKey(object));
-  }, options.resyncSeconds * 1_000);
+  return startControllers({
+    informers: clusters ? [informer, clusters] : [informer],
+    controllers: [controller],
+    resyncSeconds: options.resyncSeconds,
+    resync: [{ informer, queue }],
+  });
+}
+
+/** How a KafkaTopic or KafkaUser reconciler reaches the KafkaCluster its object names. */
+export interface KafkaClusterAccess {
+  /** Objects waiting for their missing cluster; the controller's KafkaCluster informer queues them. */
+  clusterWaiters: MissingClusterWaiters;
+  resolveEndpoint: ResolveKafkaEndpoint;
+  /** Reads a KafkaCluster; the clusters of `kafkaEndpoints` count as existing. */
+  readCluster: ReadKafkaCluster;
+}
+
+/**
+ * The {@link KafkaClusterAccess} over a real apiserver: each cluster through its bootstrap
+ * Service, or an override from `kafkaEndpoints` (`namespace/cluster` keys).
+ */
+export function kafkaClusterAccess(options: {
+  kubeConfig: KubeConfig;
+  kafkaEndpoints: ReadonlyMap<string, KafkaEndpoint>;
+}): KafkaClusterAccess {
+  const { kubeConfig, kafkaEndpoints } = options;
+  const clusters = kubeKafkaObjectApi(kubeConfig, KafkaClusterNames);
   return {
-    waitForSync: async () => {
-      await informer.waitForSync();
-      await clusters?.waitForSync();
-    },
-    async stop() {
-      clearInterval(resync);
-      await clusters?.stop();
-      await informer.stop();
-      await controller.stop();
-    },
+    clusterWaiters: new MissingClusterWaiters(),
+    resolveEndpoint: kafkaEndpointResolver(kubeEndpointReads(kubeConfig), kafkaEndpoints),
+    readCluster: kafkaClusterLookup(
+      (namespace, name) => clusters.get(namespace, name),
+      kafkaEndpoints,
+    ),
   };
 }

@@ -2,19 +2,17 @@ import "server-only";
 import { ConditionType } from "@/lib/crds/common";
 import type { KafkaTopic, KafkaTopicStatus } from "@/lib/crds/kafka-topic";
 import type { EnsureTopicResult } from "@/server/kafka";
+import type { KafkaObjectProblem } from "../kafka-common/object-reconciler";
 import { setConditions, type ConditionInput } from "../runtime/conditions";
 
 /** Why a KafkaTopic is not Ready, beyond the refusals of `ensureTopic`. */
-export type TopicProblem =
-  | { reason: "ClusterUnreachable"; message: string }
-  | { reason: "DeletionBlocked"; message: string }
-  | { reason: "ClusterNotFound"; message: string }
-  | { reason: "DatabaseChecksDisabled"; message: string };
+export type TopicProblem = KafkaObjectProblem;
 
 /**
  * The status after one reconcile of `topic`: the applied state and `Ready=True` when the topic
  * matches the spec; `Ready=False` with the refusal's reason (e.g. `ReplicationFactorTooLarge`) or
- * the problem otherwise: `ClusterNotFound` (phase Pending, waiting for the KafkaCluster) or
+ * the problem otherwise: `DeletionBlocked` (phase Deleting), `ClusterNotFound` (phase Pending,
+ * waiting for the KafkaCluster) or
  * `DatabaseChecksDisabled`, which is `Ready=Unknown` (phase Pending): the operator did not
  * contact a broker, so it cannot tell whether the topic exists. `observedGeneration` moves only
  * when the generation was fully applied.
@@ -53,7 +51,14 @@ export function topicStatus(
   const pending = reason === "ClusterNotFound" || reason === "DatabaseChecksDisabled";
   return {
     ...previous,
-    phase: "outcome" in outcome ? "Refused" : pending ? "Pending" : "Failed",
+    phase:
+      "outcome" in outcome
+        ? "Refused"
+        : reason === "DeletionBlocked"
+          ? "Deleting"
+          : pending
+            ? "Pending"
+            : "Failed",
     topicName,
     conditions: ready({
       status: reason === "DatabaseChecksDisabled" ? "Unknown" : "False",

@@ -1,16 +1,12 @@
 import "server-only";
-import type { Logger } from "pino";
-import { OPERATOR_SHARD_LABEL, RECONCILE_ANNOTATION } from "@/lib/crds/common";
 import {
   KAFKA_USER_FINALIZER,
   KafkaUserSchema,
   kafkaUserSecretName,
   type KafkaUser,
-  type KafkaUserStatus,
 } from "@/lib/crds/kafka-user";
 import type {
   KafkaEndpoint,
-  ResolveKafkaEndpoint,
   aclBindings,
   deleteScramUser,
   scramLoginWorks,
@@ -18,19 +14,12 @@ import type {
   upsertScramUser,
 } from "@/server/kafka";
 import type { Reconciler } from "../runtime/controller";
-import { setConditions } from "../runtime/conditions";
-import type { KafkaObjectApi, RawObject } from "../kafka-common/api";
-import { writeStatusWithReadyEvents } from "../kafka-common/events";
-import { errorMessage, setFinalizersOrRequeue, resumed } from "../kafka-common/object-writes";
-import { generatePassword, secretPassword, userSecret } from "./credentials";
 import {
-  CLUSTER_NOT_FOUND,
-  DATABASE_CHECKS_DISABLED,
-  clusterNotFoundMessage,
-  notAppliedMessage,
-  type MissingClusterWaiters,
-  type ReadKafkaCluster,
-} from "../kafka-common/cluster-waiters";
+  kafkaObjectReconciler,
+  type KafkaObjectReconcilerDeps,
+} from "../kafka-common/object-reconciler";
+import { errorMessage, resumed } from "../kafka-common/object-writes";
+import { generatePassword, secretPassword, userSecret } from "./credentials";
 import { userStatus, type UserOutcome } from "./status";
 
 /** Re-check an applied user this often (ms): ACLs or credentials changed by hand are restored. */
@@ -47,19 +36,8 @@ export interface KafkaUserActions {
   scramLoginWorks: typeof scramLoginWorks;
 }
 
-export interface KafkaUserReconcilerOptions {
-  api: KafkaObjectApi;
-  resolveEndpoint: ResolveKafkaEndpoint;
+export interface KafkaUserReconcilerOptions extends KafkaObjectReconcilerDeps {
   actions: KafkaUserActions;
-  /** Reads the KafkaCluster named by `spec.clusterName` (undefined = it does not exist). */
-  readCluster: ReadKafkaCluster;
-  /** Where a user waiting for its missing cluster is remembered (re-queued when it appears). */
-  clusterWaiters?: MissingClusterWaiters;
-  /** False: no broker is contacted; users say `Ready=Unknown`, `DatabaseChecksDisabled`. */
-  databaseChecks?: boolean;
-  logger: Logger;
-  shard: string | undefined;
-  now?: () => Date;
 }
 
 /**
@@ -78,10 +56,8 @@ export function kafkaUserReconciler(options: KafkaUserReconcilerOptions): Reconc
   const { api, actions } = options;
   const now = options.now ?? (() => new Date());
   const log = options.logger.child({ module: "kafka-user" });
-  const writeStatus = (raw: RawObject, user: KafkaUser, status: KafkaUserStatus) =>
-    writeStatusWithReadyEvents(api, raw, user.status, status, log, now());
 
-  async function apply(user: KafkaUser, endpoint: KafkaEndpoint): Promise<UserOutcome> {
+  async function applyUser(user: KafkaUser, endpoint: KafkaEndpoint): Promise<UserOutcome> {
     const namespace = user.metadata.namespace ?? "";
     const username = user.metadata.name;
     const secretName = kafkaUserSecretName(username);
@@ -106,96 +82,33 @@ export function kafkaUserReconciler(options: KafkaUserReconcilerOptions): Reconc
     return { applied: true, secretName, acls: result.total, rotated };
   }
 
-  return async (key) => {
-    const [namespace = "", name = ""] = key.split("/");
-    const raw = await api.get(namespace, name);
-    if (!raw) return;
-    const parsed = KafkaUserSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn({ key, issues: parsed.error.issues }, "KafkaUser does not match its schema");
-      return;
-    }
-    const user = parsed.data;
-    if (user.metadata.labels?.[OPERATOR_SHARD_LABEL] !== options.shard) return;
-    const finalizers = user.metadata.finalizers ?? [];
-    const cluster = { namespace, name: user.spec.clusterName };
-
-    if (user.metadata.annotations?.[RECONCILE_ANNOTATION] === "paused") {
-      const conditions = setConditions(
-        user.status?.conditions,
-        [
-          {
-            type: "Paused",
-            status: "True",
-            reason: "Paused",
-            message: "Reconciliation is paused.",
-          },
-        ],
-        now(),
-      );
-      return writeStatus(raw, user, { ...user.status, phase: "Paused", conditions });
-    }
-
-    const checks = options.databaseChecks ?? true;
-    if (user.metadata.deletionTimestamp) {
-      if (!finalizers.includes(KAFKA_USER_FINALIZER)) return;
-      const rest = finalizers.filter((finalizer) => finalizer !== KAFKA_USER_FINALIZER);
-      if (!checks || !(await options.readCluster(namespace, cluster.name))) {
-        // Nothing to remove: no broker was contacted, or the cluster (and its users) is gone.
-        log.info({ key, checks }, "user released without the Admin API");
-        return setFinalizersOrRequeue(api, raw, rest);
-      }
-      try {
-        const endpoint = await options.resolveEndpoint(cluster);
-        await actions.setAcls(endpoint, `User:${name}`, []);
-        await actions.deleteScramUser(endpoint, name);
-      } catch (error) {
-        const outcome: UserOutcome = {
-          applied: false,
-          reason: "DeletionBlocked",
-          message: `Cannot remove user ${name} from Kafka: ${errorMessage(error)}. Remove the finalizer ${KAFKA_USER_FINALIZER} to let the object go.`,
-        };
-        const written = await writeStatus(
-          raw,
-          user,
-          userStatus(resumed(user, now()), outcome, now()),
-        );
-        return written ?? { requeueAfterMs: USER_RETRY_MS };
-      }
+  return kafkaObjectReconciler<KafkaUser>({
+    ...options,
+    kind: "KafkaUser",
+    schema: KafkaUserSchema,
+    finalizer: KAFKA_USER_FINALIZER,
+    log,
+    now,
+    retryMs: USER_RETRY_MS,
+    describe: (user) => ({ subject: `User ${user.metadata.name}`, noun: "user" }),
+    problemStatus: (user, problem) => userStatus(user, { applied: false, ...problem }, now()),
+    async remove(user, endpoint, key) {
+      await actions.setAcls(endpoint, `User:${user.metadata.name}`, []);
+      await actions.deleteScramUser(endpoint, user.metadata.name);
       log.info({ key }, "user removed from Kafka");
-      return setFinalizersOrRequeue(api, raw, rest);
-    }
-
-    if (!finalizers.includes(KAFKA_USER_FINALIZER)) {
-      return setFinalizersOrRequeue(api, raw, [...finalizers, KAFKA_USER_FINALIZER]);
-    }
-
-    if (!(await options.readCluster(namespace, cluster.name))) {
-      options.clusterWaiters?.wait(`${namespace}/${cluster.name}`, key);
-      const missing: UserOutcome = {
-        applied: false,
-        reason: CLUSTER_NOT_FOUND,
-        message: clusterNotFoundMessage(namespace, cluster.name),
-      };
-      return writeStatus(raw, user, userStatus(resumed(user, now()), missing, now()));
-    }
-    if (!checks) {
-      const unchecked: UserOutcome = {
-        applied: false,
-        reason: DATABASE_CHECKS_DISABLED,
-        message: notAppliedMessage(`User ${name}`),
-      };
-      return writeStatus(raw, user, userStatus(resumed(user, now()), unchecked, now()));
-    }
-
-    let outcome: UserOutcome;
-    try {
-      outcome = await apply(user, await options.resolveEndpoint(cluster));
-    } catch (error) {
-      outcome = { applied: false, reason: "ClusterUnreachable", message: errorMessage(error) };
-    }
-    if (outcome.applied && outcome.rotated) log.info({ key }, "SCRAM credential written");
-    const written = await writeStatus(raw, user, userStatus(resumed(user, now()), outcome, now()));
-    return written ?? { requeueAfterMs: outcome.applied ? USER_RESYNC_MS : USER_RETRY_MS };
-  };
+    },
+    deletionBlockedMessage: (user, cause) =>
+      `Cannot remove user ${user.metadata.name} from Kafka: ${cause}. Remove the finalizer ${KAFKA_USER_FINALIZER} to let the object go.`,
+    async apply({ key, object: user, cluster, writeStatus }) {
+      let outcome: UserOutcome;
+      try {
+        outcome = await applyUser(user, await options.resolveEndpoint(cluster));
+      } catch (error) {
+        outcome = { applied: false, reason: "ClusterUnreachable", message: errorMessage(error) };
+      }
+      if (outcome.applied && outcome.rotated) log.info({ key }, "SCRAM credential written");
+      const written = await writeStatus(userStatus(resumed(user, now()), outcome, now()));
+      return written ?? { requeueAfterMs: outcome.applied ? USER_RESYNC_MS : USER_RETRY_MS };
+    },
+  });
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { KafkaClusterNames } from "@/lib/crds/kafka-cluster";
 import { KafkaUserNames } from "@/lib/crds/kafka-user";
 import {
   aclBindings,
@@ -11,12 +10,11 @@ import {
 } from "@/server/kafka";
 import { kubeKafkaObjectApi } from "../kafka-common/api";
 import {
+  kafkaClusterAccess,
   startKafkaObjectController,
   type KafkaObjectControllerOptions,
   type RunningKafkaController,
 } from "../kafka-common/object-controller";
-import { kafkaEndpointResolver, kubeEndpointReads } from "../kafka-cluster/endpoint";
-import { MissingClusterWaiters, kafkaClusterLookup } from "../kafka-common/cluster-waiters";
 import { kafkaUserReconciler } from "./controller";
 
 export interface KafkaUserControllerOptions extends KafkaObjectControllerOptions {
@@ -26,31 +24,22 @@ export interface KafkaUserControllerOptions extends KafkaObjectControllerOptions
 
 /**
  * Starts the KafkaUser controller: this shard's KafkaUsers, turned into credential Secrets,
- * SCRAM-SHA-512 credentials and ACL bindings through each cluster's Admin API.
+ * SCRAM-SHA-512 credentials and ACL bindings through each cluster's Admin API. A KafkaCluster
+ * informer queues the users that were waiting for their cluster to be created.
  */
 export function startKafkaUserController(
   options: KafkaUserControllerOptions,
 ): RunningKafkaController {
-  const api = kubeKafkaObjectApi(options.kubeConfig, KafkaUserNames);
-  const clusters = kubeKafkaObjectApi(options.kubeConfig, KafkaClusterNames);
-  const clusterWaiters = new MissingClusterWaiters();
+  const access = kafkaClusterAccess(options);
   return startKafkaObjectController({
     ...options,
-    clusterWaiters,
+    clusterWaiters: access.clusterWaiters,
     plural: KafkaUserNames.plural,
     name: "kafkauser",
     reconcile: kafkaUserReconciler({
-      api,
-      resolveEndpoint: kafkaEndpointResolver(
-        kubeEndpointReads(options.kubeConfig),
-        options.kafkaEndpoints,
-      ),
+      ...access,
+      api: kubeKafkaObjectApi(options.kubeConfig, KafkaUserNames),
       actions: { aclBindings, setAcls, upsertScramUser, deleteScramUser, scramLoginWorks },
-      readCluster: kafkaClusterLookup(
-        (namespace, name) => clusters.get(namespace, name),
-        options.kafkaEndpoints,
-      ),
-      clusterWaiters,
       databaseChecks: options.databaseChecks,
       logger: options.logger,
       shard: options.shard,

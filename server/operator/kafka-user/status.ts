@@ -1,17 +1,13 @@
 import "server-only";
 import { ConditionType } from "@/lib/crds/common";
 import type { KafkaUser, KafkaUserStatus } from "@/lib/crds/kafka-user";
+import type { KafkaObjectProblem } from "../kafka-common/object-reconciler";
 import { setConditions } from "../runtime/conditions";
 
 /** What one reconcile of a KafkaUser achieved. */
 export type UserOutcome =
   | { applied: true; secretName: string; acls: number; rotated: boolean }
-  | {
-      applied: false;
-      reason:
-        "ClusterUnreachable" | "DeletionBlocked" | "ClusterNotFound" | "DatabaseChecksDisabled";
-      message: string;
-    };
+  | ({ applied: false } & KafkaObjectProblem);
 
 /**
  * The status after one reconcile: `Ready=True` with the user name, Secret and ACL count when the

@@ -11,7 +11,7 @@ import {
 } from "@kubernetes/client-node";
 import { MySQLBackupNames } from "@/lib/crds/mysql-backup";
 import { MYSQL_GROUP, MYSQL_VERSION, MySQLClusterNames } from "@/lib/crds/mysql-cluster";
-import { kubeTime } from "../runtime/conditions";
+import { createObjectEvent, getCustomObject, listItems } from "../runtime/custom-objects";
 import {
   createCustomObject,
   listCustomObjects,
@@ -72,18 +72,9 @@ export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupA
   const kind = MySQLBackupNames.kind;
 
   return {
-    getBackup: (namespace, name) =>
-      orUndefined(
-        async () =>
-          (await custom.getNamespacedCustomObject({ ...backups, namespace, name })) as RawObject,
-        { kind, namespace, name },
-      ),
+    getBackup: (namespace, name) => getCustomObject(custom, backups, kind, namespace, name),
     getCluster: (namespace, name) =>
-      orUndefined(
-        async () =>
-          (await custom.getNamespacedCustomObject({ ...clusters, namespace, name })) as RawObject,
-        { kind: MySQLClusterNames.kind, namespace, name },
-      ),
+      getCustomObject(custom, clusters, MySQLClusterNames.kind, namespace, name),
     readSecret: (namespace, name) =>
       orUndefined(() => core.readNamespacedSecret({ namespace, name }), {
         kind: "Secret",
@@ -116,14 +107,15 @@ export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupA
       }
     },
 
-    async listJobPods(namespace, job) {
-      try {
-        const labelSelector = `batch.kubernetes.io/job-name=${job}`;
-        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "Pod", namespace });
-      }
-    },
+    listJobPods: (namespace, job) =>
+      listItems(
+        () =>
+          core.listNamespacedPod({
+            namespace,
+            labelSelector: `batch.kubernetes.io/job-name=${job}`,
+          }),
+        { kind: "Pod", namespace },
+      ),
 
     replaceBackupStatus: (backup) => replaceCustomObjectStatus(custom, backups, kind, backup),
 
@@ -148,24 +140,6 @@ export function kubeBackupApi(kubeConfig: KubeConfig, instance: string): BackupA
       }
     },
 
-    async recordEvent(target, event, now) {
-      const time = new Date(kubeTime(now));
-      await core.createNamespacedEvent({
-        namespace: target.namespace ?? "default",
-        body: {
-          metadata: { generateName: `${target.name}.`, namespace: target.namespace },
-          involvedObject: { ...target },
-          type: event.type,
-          reason: event.reason,
-          message: event.message.slice(0, 1024),
-          source: { component: FIELD_MANAGER },
-          reportingComponent: FIELD_MANAGER,
-          reportingInstance: instance,
-          firstTimestamp: time,
-          lastTimestamp: time,
-          count: 1,
-        },
-      });
-    },
+    recordEvent: (target, event, now) => createObjectEvent(core, target, event, { instance, now }),
   };
 }

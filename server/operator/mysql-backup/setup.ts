@@ -1,7 +1,5 @@
 import "server-only";
-import { BatchV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import { z } from "zod";
+import { BatchV1Api } from "@kubernetes/client-node";
 import { BACKUP_LABEL, MySQLBackupNames } from "@/lib/crds/mysql-backup";
 import {
   MYSQL_API_VERSION,
@@ -10,8 +8,14 @@ import {
   MySQLClusterNames,
 } from "@/lib/crds/mysql-cluster";
 import { Controller } from "../runtime/controller";
-import { Informer } from "../runtime/informer";
-import { kubeListWatch } from "../runtime/kube-list-watch";
+import {
+  customObjectInformer,
+  labelledInformer,
+  queueOnEvent,
+  startControllers,
+  type ControllerProcessOptions,
+  type RunningControllers,
+} from "../runtime/controller-setup";
 import { WorkQueue } from "../runtime/work-queue";
 import { controllerOwnerKey, objectKey } from "../runtime/watched-object";
 import { shardSelector } from "../mysql-cluster/names";
@@ -22,29 +26,15 @@ import { s3ObjectStore } from "./object-store";
 import type { BackupJobOptions } from "./resources";
 import { backupScheduleReconciler } from "./schedule-controller";
 
-const ListSchema = z.object({
-  items: z.array(z.unknown()),
-  metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
-});
-
-export interface MySQLBackupControllerOptions {
-  kubeConfig: KubeConfig;
-  logger: Logger;
-  workers: number;
-  /** Every backup and every cluster's schedules are reconciled at least this often (s). */
-  resyncSeconds: number;
+/** `resyncSeconds`: every backup and every cluster's schedules are reconciled this often. */
+export interface MySQLBackupControllerOptions extends ControllerProcessOptions {
   /** This process's name in Events. */
   instanceName: string;
-  /** The shard this operator serves; undefined = unlabelled objects. */
-  shard: string | undefined;
   backupJob: BackupJobOptions;
 }
 
 /** A running controller pair. */
-export interface RunningBackupControllers {
-  waitForSync(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type RunningBackupControllers = RunningControllers;
 
 /**
  * Starts the MySQLBackup controller and the backup-schedule controller: informers on
@@ -56,39 +46,22 @@ export function startMySQLBackupControllers(
   options: MySQLBackupControllerOptions,
 ): RunningBackupControllers {
   const { kubeConfig, logger } = options;
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const batch = kubeConfig.makeApiClient(BatchV1Api);
-  const selector = shardSelector(options.shard);
-  const customInformer = (plural: string) =>
-    new Informer({
-      name: plural,
-      logger,
-      source: kubeListWatch(
-        kubeConfig,
-        `/apis/${MYSQL_GROUP}/${MYSQL_VERSION}/${plural}`,
-        async () =>
-          ListSchema.parse(
-            await custom.listClusterCustomObject({
-              group: MYSQL_GROUP,
-              version: MYSQL_VERSION,
-              plural,
-              labelSelector: selector,
-            }),
-          ),
-        selector,
-      ),
+  const labelSelector = shardSelector(options.shard);
+  const mysqlInformer = (plural: string) =>
+    customObjectInformer(options, {
+      group: MYSQL_GROUP,
+      version: MYSQL_VERSION,
+      plural,
+      labelSelector,
     });
-  const backups = customInformer(MySQLBackupNames.plural);
-  const clusters = customInformer(MySQLClusterNames.plural);
-  const jobs = new Informer({
+  const backups = mysqlInformer(MySQLBackupNames.plural);
+  const clusters = mysqlInformer(MySQLClusterNames.plural);
+  const jobs = labelledInformer(options, {
     name: "backup-jobs",
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      "/apis/batch/v1/jobs",
-      () => batch.listJobForAllNamespaces({ labelSelector: BACKUP_JOB_SELECTOR }),
-      BACKUP_JOB_SELECTOR,
-    ),
+    path: "/apis/batch/v1/jobs",
+    labelSelector: BACKUP_JOB_SELECTOR,
+    list: (query) => batch.listJobForAllNamespaces(query),
   });
 
   const backupQueue = new WorkQueue();
@@ -103,11 +76,8 @@ export function startMySQLBackupControllers(
       );
     }
   });
-  jobs.onEvent((_, job) => {
-    const key = controllerOwnerKey(job, owner);
-    if (key) backupQueue.add(key);
-  });
-  clusters.onEvent((_, cluster) => scheduleQueue.add(objectKey(cluster)));
+  queueOnEvent(jobs, backupQueue, (job) => controllerOwnerKey(job, owner));
+  queueOnEvent(clusters, scheduleQueue);
 
   const api = kubeBackupApi(kubeConfig, options.instanceName);
   const controllers = [
@@ -132,22 +102,13 @@ export function startMySQLBackupControllers(
       reconcile: backupScheduleReconciler({ api, logger, shard: options.shard }),
     }),
   ];
-  const informers = [backups, clusters, jobs];
-  for (const informer of informers) informer.start();
-  for (const controller of controllers) controller.start();
-  const resync = setInterval(() => {
-    for (const backup of backups.list()) backupQueue.add(objectKey(backup));
-    for (const cluster of clusters.list()) scheduleQueue.add(objectKey(cluster));
-  }, options.resyncSeconds * 1_000);
-
-  return {
-    async waitForSync() {
-      await Promise.all(informers.map((informer) => informer.waitForSync()));
-    },
-    async stop() {
-      clearInterval(resync);
-      await Promise.all(informers.map((informer) => informer.stop()));
-      await Promise.all(controllers.map((controller) => controller.stop()));
-    },
-  };
+  return startControllers({
+    informers: [backups, clusters, jobs],
+    controllers,
+    resyncSeconds: options.resyncSeconds,
+    resync: [
+      { informer: backups, queue: backupQueue },
+      { informer: clusters, queue: scheduleQueue },
+    ],
+  });
 }

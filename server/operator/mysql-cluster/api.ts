@@ -20,7 +20,14 @@ import {
   type MySQLCluster,
 } from "@/lib/crds/mysql-cluster";
 import { isConflict, isNotFound, kubeStatus, toKubeApiError } from "../runtime/kube-api-error";
-import { kubeTime } from "../runtime/conditions";
+import {
+  createObjectEvent,
+  getCustomObject,
+  listItems,
+  orUndefined,
+  replaceCustomObjectStatus,
+  serverSideApply,
+} from "../runtime/custom-objects";
 import { kubeLifecycleApi, type LifecycleApi } from "./lifecycle-api";
 import { FIELD_MANAGER } from "./names";
 import type { ClusterEvent } from "./status-events";
@@ -98,15 +105,7 @@ export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: stri
 
   return {
     ...kubeLifecycleApi(kubeConfig),
-    async getCluster(namespace, name) {
-      try {
-        const raw: unknown = await custom.getNamespacedCustomObject({ ...crd, namespace, name });
-        return raw as RawCluster;
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind, namespace, name });
-      }
-    },
+    getCluster: (namespace, name) => getCustomObject(custom, crd, kind, namespace, name),
 
     async createSecretIfAbsent(namespace, name, build) {
       const target = { kind: "Secret", namespace, name };
@@ -129,39 +128,21 @@ export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: stri
       }
     },
 
-    async apply<T extends KubernetesObject>(object: T): Promise<T> {
-      try {
-        return await objects.patch(
-          object,
-          undefined,
-          undefined,
-          FIELD_MANAGER,
-          true,
-          PatchStrategy.ServerSideApply,
-        );
-      } catch (error) {
-        const { name, namespace } = object.metadata ?? {};
-        throw toKubeApiError(error, { kind: object.kind ?? "?", namespace, name });
-      }
-    },
+    apply: <T extends KubernetesObject>(object: T) => serverSideApply(objects, object, "?"),
 
-    async getStatefulSet(namespace, name) {
-      try {
-        return await apps.readNamespacedStatefulSet({ namespace, name });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind: "StatefulSet", namespace, name });
-      }
-    },
+    getStatefulSet: (namespace, name) =>
+      orUndefined(() => apps.readNamespacedStatefulSet({ namespace, name }), {
+        kind: "StatefulSet",
+        namespace,
+        name,
+      }),
 
-    async readSecret(namespace, name) {
-      try {
-        return await core.readNamespacedSecret({ namespace, name });
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw toKubeApiError(error, { kind: "Secret", namespace, name });
-      }
-    },
+    readSecret: (namespace, name) =>
+      orUndefined(() => core.readNamespacedSecret({ namespace, name }), {
+        kind: "Secret",
+        namespace,
+        name,
+      }),
 
     async patchSecretData(namespace, name, data) {
       const encoded = Object.fromEntries(
@@ -218,49 +199,22 @@ export function kubeClusterApi(kubeConfig: KubeConfig, options: { instance: stri
       }
     },
 
-    async listPods(namespace, labelSelector) {
-      try {
-        return (await core.listNamespacedPod({ namespace, labelSelector })).items;
-      } catch (error) {
-        throw toKubeApiError(error, { kind: "Pod", namespace });
-      }
-    },
+    listPods: (namespace, labelSelector) =>
+      listItems(() => core.listNamespacedPod({ namespace, labelSelector }), {
+        kind: "Pod",
+        namespace,
+      }),
 
-    async replaceStatus(cluster) {
-      const metadata = cluster.metadata as { name: string; namespace: string };
-      try {
-        await custom.replaceNamespacedCustomObjectStatus({ ...crd, ...metadata, body: cluster });
-      } catch (error) {
-        throw toKubeApiError(error, { kind, ...metadata });
-      }
-    },
+    replaceStatus: (cluster) => replaceCustomObjectStatus(custom, crd, kind, cluster),
 
     async recordEvent(cluster, event, now) {
-      const { name, namespace, uid } = cluster.metadata;
-      const time = new Date(kubeTime(now));
-      await core.createNamespacedEvent({
-        namespace: namespace ?? "default",
-        body: {
-          metadata: { generateName: `${name}.`, namespace },
-          involvedObject: {
-            apiVersion: cluster.apiVersion,
-            kind,
-            name,
-            namespace,
-            uid,
-            resourceVersion: cluster.metadata.resourceVersion,
-          },
-          type: event.type,
-          reason: event.reason,
-          message: event.message.slice(0, 1024),
-          source: { component: FIELD_MANAGER },
-          reportingComponent: FIELD_MANAGER,
-          reportingInstance: options.instance,
-          firstTimestamp: time,
-          lastTimestamp: time,
-          count: 1,
-        },
-      });
+      const { name, namespace, uid, resourceVersion } = cluster.metadata;
+      await createObjectEvent(
+        core,
+        { apiVersion: cluster.apiVersion, kind, name, namespace, uid, resourceVersion },
+        event,
+        { instance: options.instance, now },
+      );
     },
   };
 }

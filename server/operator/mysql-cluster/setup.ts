@@ -1,7 +1,5 @@
 import "server-only";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import { z } from "zod";
+import { AppsV1Api, CoreV1Api } from "@kubernetes/client-node";
 import { MySQLBackupNames } from "@/lib/crds/mysql-backup";
 import {
   MYSQL_API_VERSION,
@@ -10,8 +8,15 @@ import {
   MySQLClusterNames,
 } from "@/lib/crds/mysql-cluster";
 import { Controller } from "../runtime/controller";
-import { Informer } from "../runtime/informer";
-import { kubeListWatch } from "../runtime/kube-list-watch";
+import {
+  customObjectInformer,
+  labelledInformer,
+  observedBy,
+  queueOnEvent,
+  startControllers,
+  type ControllerProcessOptions,
+  type RunningControllers,
+} from "../runtime/controller-setup";
 import { WorkQueue } from "../runtime/work-queue";
 import { controllerOwnerKey, objectKey, type WatchedObject } from "../runtime/watched-object";
 import type { InstanceAddress } from "@/server/mysql";
@@ -22,21 +27,9 @@ import { noClusterMetrics, prometheusClusterMetrics } from "./metrics";
 import { mysqlClusterReconciler } from "./controller";
 import { LABEL, MANAGED_SELECTOR, shardSelector } from "./names";
 
-const ListSchema = z.object({
-  items: z.array(z.unknown()),
-  metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
-});
-
-export interface MySQLClusterControllerOptions {
-  kubeConfig: KubeConfig;
-  logger: Logger;
-  workers: number;
-  /** Every cluster is reconciled at least this often, in seconds. */
-  resyncSeconds: number;
+export interface MySQLClusterControllerOptions extends ControllerProcessOptions {
   /** This process's name in Events. */
   instanceName: string;
-  /** The shard this operator serves (see OPERATOR_SHARD_LABEL); undefined = unlabelled clusters. */
-  shard: string | undefined;
   /** How often each running cluster's servers are probed, in seconds. */
   probeSeconds: number;
   /** False: servers are never probed or managed (simulated nodes only). Default true. */
@@ -48,11 +41,7 @@ export interface MySQLClusterControllerOptions {
 }
 
 /** A running MySQLCluster controller. */
-export interface RunningController {
-  /** Resolves once every informer has listed once. */
-  waitForSync(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type RunningController = RunningControllers;
 
 /** The MySQLCluster a pod belongs to: its `app.kubernetes.io/instance` label. */
 function podOwnerKey(pod: WatchedObject): string | undefined {
@@ -72,53 +61,33 @@ export function startMySQLClusterController(
   options: MySQLClusterControllerOptions,
 ): RunningController {
   const { kubeConfig, logger, metrics } = options;
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const queue = new WorkQueue();
-  const clusterSelector = shardSelector(options.shard);
+  const labelSelector = shardSelector(options.shard);
 
-  const customInformer = (plural: string, name: string) =>
-    new Informer({
+  const mysqlInformer = (plural: string, name: string) =>
+    customObjectInformer(options, {
+      group: MYSQL_GROUP,
+      version: MYSQL_VERSION,
+      plural,
+      labelSelector,
       name,
-      logger,
-      source: kubeListWatch(
-        kubeConfig,
-        `/apis/${MYSQL_GROUP}/${MYSQL_VERSION}/${plural}`,
-        async () =>
-          ListSchema.parse(
-            await custom.listClusterCustomObject({
-              group: MYSQL_GROUP,
-              version: MYSQL_VERSION,
-              plural,
-              labelSelector: clusterSelector,
-            }),
-          ),
-        clusterSelector,
-      ),
     });
-  const clusters = customInformer(MySQLClusterNames.plural, MySQLClusterNames.plural);
+  const clusters = mysqlInformer(MySQLClusterNames.plural, MySQLClusterNames.plural);
   // Backups change a cluster's backup health, a waiting stop and a BackupThenDelete deletion.
-  const backups = customInformer(MySQLBackupNames.plural, "cluster-mysqlbackups");
-  const statefulSets = new Informer({
+  const backups = mysqlInformer(MySQLBackupNames.plural, "cluster-mysqlbackups");
+  const statefulSets = labelledInformer(options, {
     name: "statefulsets",
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      "/apis/apps/v1/statefulsets",
-      () => apps.listStatefulSetForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
-      MANAGED_SELECTOR,
-    ),
+    path: "/apis/apps/v1/statefulsets",
+    labelSelector: MANAGED_SELECTOR,
+    list: (query) => apps.listStatefulSetForAllNamespaces(query),
   });
-  const pods = new Informer({
+  const pods = labelledInformer(options, {
     name: "pods",
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      "/api/v1/pods",
-      () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }),
-      MANAGED_SELECTOR,
-    ),
+    path: "/api/v1/pods",
+    labelSelector: MANAGED_SELECTOR,
+    list: (query) => core.listPodForAllNamespaces(query),
   });
 
   const owner = { apiVersion: MYSQL_API_VERSION, kind: MySQLClusterNames.kind };
@@ -134,10 +103,7 @@ export function startMySQLClusterController(
     else seen.set(key, fingerprint);
     queue.add(key);
   });
-  statefulSets.onEvent((_, statefulSet) => {
-    const key = controllerOwnerKey(statefulSet, owner);
-    if (key) queue.add(key);
-  });
+  queueOnEvent(statefulSets, queue, (statefulSet) => controllerOwnerKey(statefulSet, owner));
   // The cache keeps metadata only, not spec.clusterName: a backup event queues every cluster of
   // its namespace (backups change a few times per run; the reconcile reads them fresh).
   backups.onEvent((_, backup) => {
@@ -145,22 +111,14 @@ export function startMySQLClusterController(
       if (cluster.metadata.namespace === backup.metadata.namespace) queue.add(objectKey(cluster));
     }
   });
-  pods.onEvent((_, pod) => {
-    const key = podOwnerKey(pod);
-    if (key) queue.add(key);
-  });
+  queueOnEvent(pods, queue, podOwnerKey);
 
   const controller = new Controller({
     name: "mysqlcluster",
     queue,
     workers: options.workers,
     logger,
-    ...(metrics
-      ? {
-          observe: (seconds: number, failed: boolean) =>
-            metrics.observeReconcile("mysqlcluster", seconds, failed),
-        }
-      : {}),
+    ...observedBy(metrics, "mysqlcluster"),
     reconcile: mysqlClusterReconciler({
       api: kubeClusterApi(kubeConfig, { instance: options.instanceName }),
       logger,
@@ -172,21 +130,10 @@ export function startMySQLClusterController(
       metrics: metrics ? prometheusClusterMetrics(metrics.registry) : noClusterMetrics,
     }),
   });
-  const informers = [clusters, statefulSets, pods, backups];
-  for (const informer of informers) informer.start();
-  controller.start();
-  const resync = setInterval(() => {
-    for (const cluster of clusters.list()) queue.add(objectKey(cluster));
-  }, options.resyncSeconds * 1_000);
-
-  return {
-    async waitForSync() {
-      await Promise.all(informers.map((informer) => informer.waitForSync()));
-    },
-    async stop() {
-      clearInterval(resync);
-      await Promise.all(informers.map((informer) => informer.stop()));
-      await controller.stop();
-    },
-  };
+  return startControllers({
+    informers: [clusters, statefulSets, pods, backups],
+    controllers: [controller],
+    resyncSeconds: options.resyncSeconds,
+    resync: [{ informer: clusters, queue }],
+  });
 }

@@ -1,7 +1,5 @@
 import "server-only";
-import { BatchV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import { z } from "zod";
+import { BatchV1Api } from "@kubernetes/client-node";
 import { MYSQL_API_VERSION, MYSQL_GROUP, MYSQL_VERSION } from "@/lib/crds/mysql-cluster";
 import { MySQLRestoreNames } from "@/lib/crds/mysql-restore";
 import type { InstanceAddress } from "@/server/mysql";
@@ -10,31 +8,26 @@ import type { BackupJobOptions } from "../mysql-backup/resources";
 import { resolverWithOverrides } from "../mysql-cluster/addresses";
 import { shardSelector } from "../mysql-cluster/names";
 import { Controller } from "../runtime/controller";
-import { Informer } from "../runtime/informer";
-import { kubeListWatch } from "../runtime/kube-list-watch";
+import {
+  customObjectInformer,
+  labelledInformer,
+  observedBy,
+  queueOnEvent,
+  startControllers,
+  type ControllerProcessOptions,
+  type RunningControllers,
+} from "../runtime/controller-setup";
 import { WorkQueue } from "../runtime/work-queue";
-import { controllerOwnerKey, objectKey } from "../runtime/watched-object";
+import { controllerOwnerKey } from "../runtime/watched-object";
 import { kubeRestoreApi } from "./api";
 import { mysqlRestoreReconciler } from "./controller";
 import { serverPrimaryWrites } from "./database";
 import { prometheusRestoreMetrics } from "./metrics";
 import { RESTORE_JOB_SELECTOR } from "./names";
 
-const ListSchema = z.object({
-  items: z.array(z.unknown()),
-  metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
-});
-
-export interface MySQLRestoreControllerOptions {
-  kubeConfig: KubeConfig;
-  logger: Logger;
-  workers: number;
-  /** Every restore is reconciled at least this often (s). */
-  resyncSeconds: number;
+export interface MySQLRestoreControllerOptions extends ControllerProcessOptions {
   /** This process's name in Events. */
   instanceName: string;
-  /** The shard this operator serves; undefined = unlabelled objects. */
-  shard: string | undefined;
   /** False: no SQL is issued (simulated nodes only). */
   databaseChecks: boolean;
   /** Server addresses of some pods (`namespace/pod`); the headless Service names otherwise. */
@@ -45,10 +38,7 @@ export interface MySQLRestoreControllerOptions {
 }
 
 /** A running MySQLRestore controller. */
-export interface RunningRestoreController {
-  waitForSync(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type RunningRestoreController = RunningControllers;
 
 /**
  * Starts the MySQLRestore controller: informers on MySQLRestores (this shard's) and on restore
@@ -59,44 +49,23 @@ export function startMySQLRestoreController(
   options: MySQLRestoreControllerOptions,
 ): RunningRestoreController {
   const { kubeConfig, logger, metrics } = options;
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const batch = kubeConfig.makeApiClient(BatchV1Api);
-  const selector = shardSelector(options.shard);
-  const restores = new Informer({
-    name: MySQLRestoreNames.plural,
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      `/apis/${MYSQL_GROUP}/${MYSQL_VERSION}/${MySQLRestoreNames.plural}`,
-      async () =>
-        ListSchema.parse(
-          await custom.listClusterCustomObject({
-            group: MYSQL_GROUP,
-            version: MYSQL_VERSION,
-            plural: MySQLRestoreNames.plural,
-            labelSelector: selector,
-          }),
-        ),
-      selector,
-    ),
+  const restores = customObjectInformer(options, {
+    group: MYSQL_GROUP,
+    version: MYSQL_VERSION,
+    plural: MySQLRestoreNames.plural,
+    labelSelector: shardSelector(options.shard),
   });
-  const jobs = new Informer({
+  const jobs = labelledInformer(options, {
     name: "restore-jobs",
-    logger,
-    source: kubeListWatch(
-      kubeConfig,
-      "/apis/batch/v1/jobs",
-      () => batch.listJobForAllNamespaces({ labelSelector: RESTORE_JOB_SELECTOR }),
-      RESTORE_JOB_SELECTOR,
-    ),
+    path: "/apis/batch/v1/jobs",
+    labelSelector: RESTORE_JOB_SELECTOR,
+    list: (query) => batch.listJobForAllNamespaces(query),
   });
   const queue = new WorkQueue();
   const owner = { apiVersion: MYSQL_API_VERSION, kind: MySQLRestoreNames.kind };
-  restores.onEvent((_, restore) => queue.add(objectKey(restore)));
-  jobs.onEvent((_, job) => {
-    const key = controllerOwnerKey(job, owner);
-    if (key) queue.add(key);
-  });
+  queueOnEvent(restores, queue);
+  queueOnEvent(jobs, queue, (job) => controllerOwnerKey(job, owner));
 
   const api = kubeRestoreApi(kubeConfig, options.instanceName);
   const controller = new Controller({
@@ -104,12 +73,7 @@ export function startMySQLRestoreController(
     queue,
     workers: options.workers,
     logger,
-    ...(metrics
-      ? {
-          observe: (seconds: number, failed: boolean) =>
-            metrics.observeReconcile("mysqlrestore", seconds, failed),
-        }
-      : {}),
+    ...observedBy(metrics, "mysqlrestore"),
     reconcile: mysqlRestoreReconciler({
       api,
       writes: serverPrimaryWrites(api, resolverWithOverrides(options.instanceAddresses), logger),
@@ -120,21 +84,10 @@ export function startMySQLRestoreController(
       ...(metrics ? { metrics: prometheusRestoreMetrics(metrics.registry) } : {}),
     }),
   });
-  const informers = [restores, jobs];
-  for (const informer of informers) informer.start();
-  controller.start();
-  const resync = setInterval(() => {
-    for (const restore of restores.list()) queue.add(objectKey(restore));
-  }, options.resyncSeconds * 1_000);
-
-  return {
-    async waitForSync() {
-      await Promise.all(informers.map((informer) => informer.waitForSync()));
-    },
-    async stop() {
-      clearInterval(resync);
-      await Promise.all(informers.map((informer) => informer.stop()));
-      await controller.stop();
-    },
-  };
+  return startControllers({
+    informers: [restores, jobs],
+    controllers: [controller],
+    resyncSeconds: options.resyncSeconds,
+    resync: [{ informer: restores, queue }],
+  });
 }
