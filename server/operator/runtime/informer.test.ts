@@ -1,3 +1,4 @@
+import { ApiException } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import {
@@ -195,5 +196,64 @@ describe("Informer", () => {
     await until(() => events.length === 2);
     await informer.stop();
     expect(events).toEqual(["add a@1", "add b@2"]);
+  });
+});
+
+describe("Informer and 429 TooManyRequests", () => {
+  /** What client-node throws while a fresh CRD's watch cache initializes. */
+  const tooManyRequests = () =>
+    new ApiException<string>(
+      429,
+      "HTTP-Code: 429",
+      JSON.stringify({ message: "storage is (re)initializing", reason: "TooManyRequests" }),
+      { "retry-after": "1" },
+    );
+
+  /** A logger that keeps every line at debug level and above. */
+  function capturingLogger() {
+    const lines: { level: number; msg: string; retryInMs?: number }[] = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[0]) };
+    return { lines, logger: pino({ level: "debug" }, stream) };
+  }
+
+  it("waits the Retry-After (not the failure backoff) and logs no warning", async () => {
+    const { lines, logger: capturing } = capturingLogger();
+    const source = new ScriptedSource(
+      [tooManyRequests(), { items: [pod("a", "1")], resourceVersion: "2" }],
+      [(_, signal) => untilAborted(signal)],
+    );
+    // The failure backoff is 1 ms: a restart before one second would ignore Retry-After.
+    const informer = new Informer({ ...options, logger: capturing, source });
+    const started = Date.now();
+    informer.start();
+    await informer.waitForSync();
+    const waited = Date.now() - started;
+    await informer.stop();
+    expect(waited).toBeGreaterThanOrEqual(1_000);
+    expect(waited).toBeLessThan(1_500);
+    expect(source.calls).toEqual(["list", "list", "watch@2"]);
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    const throttled = lines.find((l) => l.msg.includes("429"));
+    expect(throttled).toMatchObject({ level: 20, message: "storage is (re)initializing" });
+  });
+
+  it("warns once 429s go on past quietThrottles in a row", async () => {
+    const { lines, logger: capturing } = capturingLogger();
+    const throttle = Object.assign(new Error("watch 429"), { statusCode: 429 });
+    const source = new ScriptedSource(
+      [
+        { items: [], resourceVersion: "1" },
+        { items: [], resourceVersion: "2" },
+      ],
+      [() => Promise.reject(throttle), (_, signal) => untilAborted(signal)],
+    );
+    const informer = new Informer({ ...options, logger: capturing, quietThrottles: 0, source });
+    informer.start();
+    await until(() => source.calls.length === 4, 3_000);
+    await informer.stop();
+    expect(source.calls).toEqual(["list", "watch@1", "list", "watch@2"]);
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual([
+      "apiserver keeps answering 429; waiting its Retry-After",
+    ]);
   });
 });

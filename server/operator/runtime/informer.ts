@@ -2,6 +2,7 @@ import "server-only";
 import type { Logger } from "pino";
 import { setTimeout as sleep } from "node:timers/promises";
 import { kubeStatus } from "./kube-api-error";
+import { retryAfterMs, statusMessageOf } from "./retry-after";
 import { WatchedObjectSchema, objectKey, type WatchedObject } from "./watched-object";
 
 /** One list answer: the items and the list's resourceVersion (opaque; STYLE.md rule 8). */
@@ -36,7 +37,15 @@ export interface InformerOptions {
   /** Delay before the first restart after a failure (ms); doubles up to `maxRetryDelayMs`. */
   baseRetryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * 429 answers in a row waited out quietly (debug log) before each one is logged as a warning:
+   * a fresh CRD's watch cache answers 429 with `Retry-After: 1` for its first seconds.
+   */
+  quietThrottles?: number;
 }
+
+/** The longest Retry-After honoured (ms); a longer one is cut to this. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 /** A watch stream's in-band `ERROR` event (a `metav1.Status`). */
 class WatchStatusError extends Error {
@@ -125,6 +134,7 @@ export class Informer {
     const signal = this.stopping.signal;
     let resourceVersion = "";
     let failures = 0;
+    let throttled = 0;
     while (!signal.aborted) {
       try {
         if (!resourceVersion) {
@@ -135,6 +145,7 @@ export class Informer {
         }
         resourceVersion = await this.watchOnce(resourceVersion, signal);
         failures = 0;
+        throttled = 0;
       } catch (error) {
         if (signal.aborted) break;
         resourceVersion = "";
@@ -144,12 +155,41 @@ export class Informer {
           this.log.debug("watch expired (410 Gone); relisting");
           continue;
         }
+        const retryAfter = retryAfterMs(error);
+        if (retryAfter !== undefined) {
+          throttled += 1;
+          await this.waitRetryAfter(error, retryAfter, throttled, signal);
+          continue;
+        }
         const delay = Math.min(baseRetryDelayMs * 2 ** failures, maxRetryDelayMs);
         failures += 1;
         this.log.warn({ err: error, retryInMs: delay, failures }, "list/watch failed; restarting");
         await sleep(delay, undefined, { signal }).catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * Waits what a 429 TooManyRequests asked for (plus up to 10 % jitter, so that the informers
+   * started together do not come back together), without counting it as a failure: the
+   * apiserver is shedding load or still filling its watch cache, and says when to come back.
+   * The first `quietThrottles` in a row are logged at debug level, later ones as warnings.
+   */
+  private async waitRetryAfter(
+    error: unknown,
+    retryAfter: number,
+    throttled: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const base = Math.min(retryAfter, MAX_RETRY_AFTER_MS);
+    const delay = Math.round(base + base * 0.1 * Math.random());
+    const fields = { status: 429, message: statusMessageOf(error), retryInMs: delay, throttled };
+    if (throttled <= (this.options.quietThrottles ?? 10)) {
+      this.log.debug(fields, "apiserver asked to retry later (429); waiting its Retry-After");
+    } else {
+      this.log.warn(fields, "apiserver keeps answering 429; waiting its Retry-After");
+    }
+    await sleep(delay, undefined, { signal }).catch(() => undefined);
   }
 
   /** Watches from `resourceVersion` until the stream ends; returns the last version seen. */
