@@ -152,6 +152,9 @@ export function versionFitsEngine(engine: MySQLEngine, version: string): boolean
     : /^(1[0-9]|[2-9][0-9])\./.test(version);
 }
 
+/** `spec.progressDeadlineSeconds` when unset: 10 minutes, as a Deployment's. */
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
 export const MySQLClusterSpecSchema = z
   .object({
     engine: MySQLEngineSchema.default("mysql")
@@ -230,6 +233,16 @@ export const MySQLClusterSpecSchema = z
     ),
     backup: ClusterBackupSchema.optional().describe("Backup storages and schedules."),
     failover: FailoverSpecSchema.prefault({}),
+    progressDeadlineSeconds: z
+      .int("must be a whole number")
+      .min(30, "must be at least 30")
+      // Optional in the type (objects built in code may omit it; the operator reads 600 then),
+      // defaulted by the apiserver through the CRD schema.
+      .optional()
+      .meta({ default: DEFAULT_PROGRESS_DEADLINE_SECONDS })
+      .describe(
+        "Seconds the cluster may take to become Ready after a spec change (or creation, or a start) before the operator reports Progressing=False with reason ProgressDeadlineExceeded and Degraded=True, like a Deployment's progress deadline.",
+      ),
   })
   .superRefine((spec, context) => {
     if (spec.version !== undefined && !versionFitsEngine(spec.engine, spec.version)) {
@@ -289,6 +302,12 @@ export const MySQLClusterStatusSchema = z
     instances: MySQLInstanceStatusListSchema.optional().describe("Each server, as last probed."),
     lastFailover: LastFailoverSchema.optional().describe("The last automatic failover."),
     lastSwitchover: LastSwitchoverSchema.optional().describe("The last switchover request."),
+    progressingSince: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe(
+        "When the operator started waiting for the current spec to be rolled out; spec.progressDeadlineSeconds counts from here. Absent once rolled out.",
+      ),
     lastSuccessfulBackup: BackupRecordSchema.optional().describe(
       "The MySQLBackup of this cluster that succeeded last.",
     ),

@@ -57,4 +57,10 @@ describe("clusterHealthEvents", () => {
       },
     ]);
   });
+
+  it("raises no Recovered when Degraded turns False only because the cluster stopped", () => {
+    const down = { conditions: [degraded("True", "ClusterUnreachable", "refused")] };
+    const stopped = { conditions: [degraded("False", "Stopped", "The cluster is stopped.")] };
+    expect(clusterHealthEvents(down, stopped)).toEqual([]);
+  });
 });

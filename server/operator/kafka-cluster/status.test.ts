@@ -86,7 +86,44 @@ describe("clusterStatus", () => {
     const status = clusterStatus(stopped, "id", none, undefined, NOW);
     expect(status.phase).toBe("Stopped");
     expect(condition(status, "Stopped")).toMatchObject({ status: "True" });
-    expect(condition(status, "Degraded")).toBeUndefined();
+    // A stop's own words, never the last probe's (nothing is probed while stopped).
+    expect(condition(status, "Degraded")).toMatchObject({ status: "False", reason: "Stopped" });
+    expect(condition(status, "Progressing")).toMatchObject({ status: "False", reason: "Stopped" });
+  });
+
+  it("after stop and start without checks, keeps no stopped-era condition and stamps the generation", () => {
+    const stoppedSpec = { ...cluster.spec, stopped: true };
+    const none = new Map([["combined", { status: { replicas: 0 } }]]);
+    const stopped = clusterStatus(
+      { ...cluster, spec: stoppedSpec },
+      "id",
+      none,
+      undefined,
+      NOW,
+      undefined,
+      {},
+      true,
+    );
+    // Started again: a new generation, pods back and Ready.
+    const started = {
+      ...cluster,
+      metadata: { ...cluster.metadata, generation: 6 },
+      status: stopped,
+    };
+    const status = clusterStatus(started, "id", ready, undefined, NOW, undefined, {}, true);
+    expect(status.phase).toBe("Ready");
+    expect(condition(status, "Degraded")).toMatchObject({
+      status: "Unknown",
+      reason: "DatabaseChecksDisabled",
+    });
+    expect(condition(status, "Progressing")).toMatchObject({
+      status: "False",
+      reason: "NodesReady",
+    });
+    expect(condition(status, "Stopped")).toMatchObject({ status: "False", reason: "Running" });
+    expect(status.conditions?.map((c) => c.observedGeneration)).toEqual(
+      status.conditions?.map(() => 6),
+    );
   });
 
   it("summarises consumer-group lag: count, largest lag, the groups lagging most", () => {

@@ -10,7 +10,7 @@ import {
   type KafkaClusterStatus,
 } from "@/lib/crds/kafka-cluster";
 import type { ClusterHealth, GroupLag } from "@/server/kafka";
-import { setConditions, type ConditionInput } from "../runtime/conditions";
+import { setConditions, withObservedGeneration, type ConditionInput } from "../runtime/conditions";
 import { KAFKA_CLIENT_PORT, kafkaOwnedNames } from "./names";
 import type { ListenersState } from "./listeners";
 import type { RollDecision } from "./rolling";
@@ -168,19 +168,35 @@ export function clusterStatus(
       "e.g. on KWOK nodes): brokers are not probed through the Admin API.",
     observedGeneration: generation,
   };
-  const withHealth =
-    checksDisabled && !stopped
-      ? setConditions(conditions, [unchecked], now)
-      : health && !stopped
-        ? setConditions(
-            conditions,
-            [
-              { type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) },
-              ...(rolling ? [progressing(rolling, generation)] : []),
-            ],
-            now,
-          )
-        : conditions;
+  // Every condition is rewritten for the current state, so none outlives the state it described
+  // (e.g. a stop's, after a start).
+  const stoppedMessage = stopped
+    ? running === 0
+      ? "The cluster is stopped."
+      : `Stopping: ${running} node(s) still running.`
+    : "";
+  const stoppedReason = running === 0 ? "Stopped" : "Stopping";
+  const current: ConditionInput[] = stopped
+    ? [
+        condition(ConditionType.Degraded, false, stoppedReason, stoppedMessage),
+        condition(ConditionType.Progressing, running > 0, stoppedReason, stoppedMessage),
+      ]
+    : [
+        checksDisabled || !health
+          ? unchecked
+          : { type: ConditionType.Degraded, observedGeneration: generation, ...degraded(health) },
+        rolling
+          ? progressing(rolling, generation)
+          : condition(
+              ConditionType.Progressing,
+              !podsReady,
+              podsReady ? "NodesReady" : "NodesNotReady",
+              podsReady
+                ? "Every node's pod is ready (configuration rollout not checked: no probe ran)."
+                : `Waiting for nodes: ${readyMessage}.`,
+            ),
+      ];
+  const withHealth = withObservedGeneration(setConditions(conditions, current, now), generation);
   const probe =
     health?.reachable && !stopped
       ? {

@@ -36,6 +36,8 @@ import { backupHealth, backupsOf } from "./backup-health";
 import { ensureFinalizer, finalizeCluster, type DeletionContext } from "./deletion";
 import { effectiveCluster, stopHold, withLifecycle } from "./lifecycle-status";
 import { applyRoleLabels, recordTopology } from "./topology-record";
+import { progressDeadlineRequeueMs } from "./progress-deadline";
+import { unrunnableSwitchover } from "./switchover";
 import {
   heldReplicas,
   scaleDownCondition,
@@ -290,6 +292,15 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
       if (scaleDown?.kind === "switchover" && scaleDown.succeeded) {
         requeueAfterMs = SCALE_DOWN_REQUEUE_MS;
       }
+    } else {
+      // No database work: a switchover request is refused now, never left hanging.
+      const running = effectiveCluster(current.cluster, hold);
+      const refused = unrunnableSwitchover(running, pods, databaseChecks, now());
+      if (refused && (await recordTopology(api, current.cluster, refused, now(), metrics, log))) {
+        const latest = await read(namespace, name);
+        if (!latest) return undefined;
+        current = latest;
+      }
     }
     const computed = computeStatus({
       cluster: effectiveCluster(current.cluster, hold),
@@ -308,6 +319,9 @@ export function mysqlClusterReconciler(options: MySQLClusterReconcilerOptions): 
     if (written) return written;
     // While a stop waits, look again soon even without database probes.
     if (hold) requeueAfterMs = Math.min(requeueAfterMs ?? HOLD_POLL_MS, HOLD_POLL_MS);
+    // A rollout that may miss its deadline without any event (pods stay Pending): look then.
+    const deadline = progressDeadlineRequeueMs(current.cluster, next, now());
+    if (deadline !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? deadline, deadline);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   };
 }

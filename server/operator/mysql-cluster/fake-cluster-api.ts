@@ -10,7 +10,7 @@ import { pino } from "pino";
 import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { KubeApiError } from "../runtime/kube-api-error";
 import type { ClusterApi, RawCluster } from "./api";
-import { mysqlClusterReconciler } from "./controller";
+import { mysqlClusterReconciler, type MySQLClusterReconcilerOptions } from "./controller";
 import { FakeFleet } from "./fake-fleet";
 import type { ClusterEvent } from "./status-events";
 import { aCluster, pods } from "./test-fixtures";
@@ -214,7 +214,10 @@ export class FakeApi implements ClusterApi {
   }
 }
 
-export function harness(cluster: MySQLCluster = aCluster()) {
+export function harness(
+  cluster: MySQLCluster = aCluster(),
+  options: Partial<MySQLClusterReconcilerOptions> = {},
+) {
   const api = new FakeApi(cluster);
   const fleet = new FakeFleet(["orders-0", "orders-1", "orders-2"]);
   const clock = { ms: start };
@@ -226,6 +229,7 @@ export function harness(cluster: MySQLCluster = aCluster()) {
     newPassword: () => `password-${++passwords}`,
     mysql: fleet,
     probeIntervalMs: 5_000,
+    ...options,
   });
   return { api, fleet, clock, reconcile: () => reconcile("shop/orders") };
 }

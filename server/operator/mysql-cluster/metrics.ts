@@ -5,6 +5,7 @@ import { ReplicationConditionType } from "@/lib/crds/mysql-replication";
 import { ConditionType } from "@/lib/crds/common";
 import { isConditionTrue } from "../runtime/conditions";
 import type { BackupHealth } from "./backup-health";
+import { PROGRESS_DEADLINE_EXCEEDED } from "./progress-deadline";
 
 /** What the MySQLCluster controller reports to Prometheus (a no-op in unit tests). */
 export interface ClusterMetrics {
@@ -61,7 +62,8 @@ export const noClusterMetrics: ClusterMetrics = {
 
 /**
  * The {@link ClusterMetrics} as Prometheus series in `registry`: per cluster `ready`,
- * `primary_available`, `replication_healthy`, `degraded` (0/1), and the backup series (see
+ * `primary_available`, `replication_healthy`, `degraded`, `progress_deadline_exceeded` (0/1),
+ * and the backup series (see
  * {@link ClusterMetrics.backups}); per server `reachable`,
  * `replicating` (replicas only) and `replication_lag_seconds`; failover and switchover counters.
  * Series of removed clusters and servers are deleted, so alerts do not fire on ghosts.
@@ -89,6 +91,11 @@ export function prometheusClusterMetrics(registry: Registry): ClusterMetrics {
   const degraded = gauge(
     "cluster_degraded",
     "1 when the Degraded condition is True.",
+    clusterLabels,
+  );
+  const pastDeadline = gauge(
+    "cluster_progress_deadline_exceeded",
+    "1 when the cluster's spec was not rolled out within spec.progressDeadlineSeconds (Progressing=False, reason ProgressDeadlineExceeded).",
     clusterLabels,
   );
   const reachable = gauge(
@@ -165,6 +172,8 @@ export function prometheusClusterMetrics(registry: Registry): ClusterMetrics {
         isConditionTrue(conditions, ReplicationConditionType.ReplicationHealthy) ? 1 : 0,
       );
       degraded.set(labels, isConditionTrue(conditions, ConditionType.Degraded) ? 1 : 0);
+      const progressing = conditions?.find((c) => c.type === ConditionType.Progressing);
+      pastDeadline.set(labels, progressing?.reason === PROGRESS_DEADLINE_EXCEEDED ? 1 : 0);
       const key = `${namespace}/${cluster}`;
       const seen = new Set(entries.map((i) => i.name));
       for (const old of instancesOf.get(key) ?? [])
@@ -196,7 +205,7 @@ export function prometheusClusterMetrics(registry: Registry): ClusterMetrics {
     },
     forget(namespace, cluster) {
       const labels = { namespace, cluster };
-      for (const metric of [ready, primary, healthy, degraded, ...backupGauges]) {
+      for (const metric of [ready, primary, healthy, degraded, pastDeadline, ...backupGauges]) {
         metric.remove(labels);
       }
       backupSince.delete(`${namespace}/${cluster}`);

@@ -75,7 +75,7 @@ export async function reconcileReplication(
       }
     : undefined;
   const target = switchoverRequest(cluster);
-  if (target !== undefined) return switchoverStep(state, primary.name, target, change);
+  if (target !== undefined) return switchoverStep(state, primary.name, target, change, true);
   const scaleDown = await scaleDownSwitchover(state, primary, change);
   if (scaleDown?.kind === "switchover") return scaleDown.result;
   const blocked = scaleDown ? { scaleDown: scaleDown.outcome } : {};

@@ -23,6 +23,8 @@ describe("pausedStatus", () => {
     expect(status.conditions?.map((c) => `${c.type}=${c.status}`)).toEqual([
       "Ready=True",
       "Progressing=False",
+      "ReplicationHealthy=Unknown",
+      "Degraded=Unknown",
       "Paused=True",
     ]);
   });

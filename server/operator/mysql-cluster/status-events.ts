@@ -4,6 +4,7 @@ import { ConditionType, type Condition } from "@/lib/crds/common";
 import type { MySQLCluster, MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
 import { ReplicationConditionType } from "@/lib/crds/mysql-replication";
 import { findCondition, setConditions } from "../runtime/conditions";
+import { PROGRESS_DEADLINE_EXCEEDED } from "./progress-deadline";
 import { REPLICATION_REASON } from "./replication-conditions";
 import { REASON, phaseFor } from "./status";
 
@@ -77,7 +78,7 @@ export interface ClusterEvent {
 
 /**
  * The Events a status change deserves: becoming Ready, losing Ready, stopping, pausing,
- * resuming, failing. Nothing when the transition is not one of these.
+ * resuming, failing, missing the progress deadline (`ProgressDeadlineExceeded`). Nothing when the transition is not one of these.
  *
  * @see https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/event-v1/
  */
@@ -122,6 +123,13 @@ export function transitionEvents(
     wasDegraded?.reason !== degraded.reason
   ) {
     events.push({ type: "Warning", reason: degraded.reason, message: degraded.message });
+  }
+  const progressing = now(ConditionType.Progressing);
+  if (
+    progressing?.reason === PROGRESS_DEADLINE_EXCEEDED &&
+    was(ConditionType.Progressing)?.reason !== PROGRESS_DEADLINE_EXCEEDED
+  ) {
+    events.push({ type: "Warning", reason: progressing.reason, message: progressing.message });
   }
   const paused = now(ConditionType.Paused);
   if (paused && paused.status !== was(ConditionType.Paused)?.status) {

@@ -3,8 +3,14 @@ import type { V1Pod, V1StatefulSet } from "@kubernetes/client-node";
 import { ConditionType } from "@/lib/crds/common";
 import type { MySQLCluster, MySQLClusterPhase, MySQLClusterStatus } from "@/lib/crds/mysql-cluster";
 import { ReplicationConditionType, type MySQLInstanceStatus } from "@/lib/crds/mysql-replication";
-import { findCondition, setConditions, type ConditionInput } from "../runtime/conditions";
+import {
+  findCondition,
+  setConditions,
+  withObservedGeneration,
+  type ConditionInput,
+} from "../runtime/conditions";
 import { ownedNames } from "./names";
+import { progressDeadlineConditions, progressingSince } from "./progress-deadline";
 import { replicationConditions } from "./replication-conditions";
 import { instanceStatuses, primaryAvailable, type ReplicationView } from "./replication-status";
 import { desiredReplicas } from "./resources";
@@ -73,6 +79,7 @@ export const REASON = {
   AllServersReady: "AllServersReady",
   PrimaryUnavailable: "PrimaryUnavailable",
   DatabaseChecksDisabled: "DatabaseChecksDisabled",
+  NotProbed: "NotProbed",
   RollingOut: "RollingOut",
   RolloutComplete: "RolloutComplete",
   Stopping: "Stopping",
@@ -178,6 +185,10 @@ function conditionsFor(
  * `observedGeneration` advances only when the StatefulSet has fully rolled out the current
  * generation (see {@link isRolledOut}). Condition transition times move only on a status change.
  * `status.primary` is the operator's record: kept while stopped, changed only by the view.
+ * Without a view, `ReplicationHealthy` and `Degraded` are Unknown (never a stop's leftovers).
+ * A generation not rolled out within `spec.progressDeadlineSeconds` of `status.progressingSince`
+ * turns `Progressing=False` / `Degraded=True`, reason `ProgressDeadlineExceeded`
+ * (progress-deadline.ts). Every condition written carries this generation.
  */
 export function computeStatus(input: StatusInput): MySQLClusterStatus {
   const { cluster, statefulSet, replication, now } = input;
@@ -200,30 +211,52 @@ export function computeStatus(input: StatusInput): MySQLClusterStatus {
     }
   } else if (cluster.spec.stopped) {
     delete status.instances;
-  } else if (input.databaseChecksDisabled) {
-    computed.push({
-      type: ReplicationConditionType.ReplicationHealthy,
-      status: "Unknown",
-      reason: REASON.DatabaseChecksDisabled,
-      message:
-        "This operator runs with database checks disabled (simulated nodes): no server is probed and replication is not managed.",
-      observedGeneration: generation,
-    });
+  } else {
+    // Nothing was probed: say so, instead of keeping what an earlier state (a stop) wrote.
+    computed.push(...unprobedConditions(input.databaseChecksDisabled === true, generation));
   }
+  const rolledOut = statefulSet ? isRolledOut(statefulSet, desiredReplicas(cluster)) : false;
+  const since = progressingSince(cluster, rolledOut, now);
+  const pods = input.pods;
+  const late = progressDeadlineConditions(cluster, since, pods, desiredReplicas(cluster), now);
+  if (late) computed.push(...late);
   const conditions = setConditions(previous.conditions, computed, now);
   const paused = findCondition(previous.conditions, ConditionType.Paused);
   const withResume =
     paused?.status === "True"
       ? setConditions(conditions, [resumedCondition(generation)], now)
       : conditions;
-  const rolledOut = statefulSet ? isRolledOut(statefulSet, desiredReplicas(cluster)) : false;
   status.phase = phaseFor(withResume);
   status.replicas = statefulSet?.status?.replicas ?? 0;
   status.readyReplicas = statefulSet?.status?.readyReplicas ?? 0;
-  status.conditions = withResume;
+  // Every kept condition was computed, or confirmed, from this generation.
+  status.conditions = withObservedGeneration(withResume, generation);
+  if (since === undefined) delete status.progressingSince;
+  else status.progressingSince = since;
   if (rolledOut) status.observedGeneration = generation;
   if (statefulSet) status.primary = primary;
   return status;
+}
+
+/**
+ * `ReplicationHealthy` and `Degraded` of a running cluster whose servers were not probed: with
+ * database checks disabled (reason `DatabaseChecksDisabled`), or because no pod exists yet
+ * (reason `NotProbed`). Both Unknown: nothing says whether replication works.
+ */
+function unprobedConditions(checksDisabled: boolean, generation: number): ConditionInput[] {
+  const [reason, message] = checksDisabled
+    ? [
+        REASON.DatabaseChecksDisabled,
+        "This operator runs with database checks disabled (simulated nodes): no server is probed and replication is not managed.",
+      ]
+    : [REASON.NotProbed, "No server has been probed yet: no pod of the cluster exists."];
+  return [ReplicationConditionType.ReplicationHealthy, ConditionType.Degraded].map((type) => ({
+    type,
+    status: "Unknown" as const,
+    reason,
+    message,
+    observedGeneration: generation,
+  }));
 }
 
 function resumedCondition(generation: number): ConditionInput {

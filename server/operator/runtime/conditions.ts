@@ -61,3 +61,19 @@ export function setConditions(
     [...(conditions ?? [])],
   );
 }
+
+/**
+ * Returns `conditions` with `observedGeneration` set to `generation` on each: for a status
+ * written by a full reconcile of that generation, where every kept condition was computed (or
+ * confirmed) from it. Transition times are left alone. A write that does not look at the spec
+ * (e.g. a paused object's) must not use this.
+ *
+ * @see https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#typical-status-properties
+ */
+export function withObservedGeneration(
+  conditions: readonly Condition[] | undefined,
+  generation: number | undefined,
+): Condition[] {
+  if (generation === undefined) return [...(conditions ?? [])];
+  return (conditions ?? []).map((condition) => ({ ...condition, observedGeneration: generation }));
+}
