@@ -14,9 +14,11 @@ import { signIn } from "./pages/sign-in-flow";
 const run = Date.now().toString(36);
 const mysql = `e2e-ov-m-${run}`;
 const kafka = `e2e-ov-k-${run}`;
+const paused = `e2e-ov-p-${run}`;
 
 test.afterAll(async () => {
   await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, mysql);
+  await deleteObject(REFS.mysqlclusters, DEMO_NAMESPACE, paused);
   await deleteObject(REFS.kafkaclusters, DEMO_NAMESPACE, kafka);
 });
 
@@ -73,16 +75,53 @@ test("overview: every cluster of both kinds with health, alerts count and last b
   await expect(overview.alerts("kafkaclusters", kafka)).toHaveText("0");
   await expect(overview.lastBackup("kafkaclusters", kafka)).toHaveText("—");
 
-  // The operator reports recovery: the overview follows without a reload.
+  // The operator reports recovery: the overview follows without a reload. Its database checks
+  // are off (ReplicationHealthy Unknown): Healthy, but saying replication is not verified.
   await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, mysql, {
     phase: "Ready",
+    readyReplicas: 1,
     conditions: [
       condition("Ready", "True", "ServersReady"),
       condition("Degraded", "False", "InSync"),
+      condition("ReplicationHealthy", "Unknown", "DatabaseChecksDisabled"),
     ],
   });
   await expect(overview.health("mysqlclusters", mysql)).toHaveText("Healthy");
+  await expect(overview.healthHint("mysqlclusters", mysql)).toHaveText("replication not verified");
   await expect(overview.alerts("mysqlclusters", mysql)).toHaveText("0");
+
+  // A backup fails after the last good one: the overview shows both, not only the good one.
+  await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, mysql, {
+    lastFailedBackup: { name: `${mysql}-retry`, completedAt: "2026-01-03T03:04:05Z" },
+  });
+  await expect(overview.lastBackup("mysqlclusters", mysql)).toContainText(`${mysql}-nightly`);
+  await expect(
+    overview.lastBackup("mysqlclusters", mysql).getByTestId("overview-last-failed-backup"),
+  ).toContainText(`Failed ${mysql}-retry`);
+
+  // A paused cluster whose new spec is not applied is never green: Paused, with the reason.
+  await createObject(REFS.mysqlclusters, DEMO_NAMESPACE, {
+    apiVersion: "mysql.pilothouse.dev/v1alpha1",
+    kind: "MySQLCluster",
+    metadata: {
+      name: paused,
+      labels: IDLE_SHARD,
+      annotations: { "pilothouse.dev/reconcile": "paused" },
+    },
+    spec: { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } },
+  });
+  await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, paused, {
+    observedGeneration: 0,
+    phase: "Paused",
+    readyReplicas: 1,
+    conditions: [
+      condition("Ready", "True", "ServersReady"),
+      condition("Paused", "True", "ReconcilePaused", "reconcile paused by annotation"),
+    ],
+  });
+  await expect(overview.health("mysqlclusters", paused)).toHaveText("Paused");
+  await expect(overview.healthHint("mysqlclusters", paused)).toContainText("ReconcilePaused");
+  await expect(overview.lastBackup("mysqlclusters", paused)).toHaveText("no successful backup");
 
   // A cluster without a recorded backup says so; names link to the detail pages.
   await overview.row("kafkaclusters", kafka).getByRole("link", { name: kafka }).click();

@@ -71,6 +71,11 @@ test("a viewer's create form is disabled with the reason; a refused namespace sa
   await form.goto(DEMO_NAMESPACE);
   await expect(form.refusal).toContainText(`does not allow ${bob.email}`);
   await expect(form.field("Name")).toBeDisabled();
+  // Every field, not only some: read-only, each saying why.
+  await expect(form.field("Name")).toHaveAttribute("readonly", "");
+  await expect(form.field("Version")).toHaveAttribute("readonly", "");
+  await expect(form.field("Engine")).toBeDisabled();
+  await expect(form.field("Name")).toHaveAccessibleDescription(/Read-only: .*does not allow/);
   await expect(form.createButton).toBeDisabled();
 
   // A namespace bob may not list: the refusal, not "Connecting…" next to a 403.

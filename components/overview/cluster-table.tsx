@@ -3,32 +3,17 @@
 import { Label } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import Link from "next/link";
+import { HealthLabel } from "../resources/health-label";
 import {
   detailHref,
-  healthOf,
   lastBackupOf,
+  lastFailedBackupOf,
   phaseOf,
-  type Health,
   type Resource,
 } from "../resources/model";
+import { LocalTime } from "../resources/local-time";
 
 /** The overview's table: one row per cluster, with its namespace when several are shown. */
-
-const HEALTH_COLOR: Record<Health, "green" | "red" | "orange" | "grey"> = {
-  Healthy: "green",
-  Degraded: "red",
-  NotReady: "orange",
-  Stopped: "grey",
-  Unknown: "grey",
-};
-
-const HEALTH_TEXT: Record<Health, string> = {
-  Healthy: "Healthy",
-  Degraded: "Degraded",
-  NotReady: "Not ready",
-  Stopped: "Stopped",
-  Unknown: "Unknown",
-};
 
 export interface ClusterRow {
   plural: "mysqlclusters" | "kafkaclusters";
@@ -36,17 +21,35 @@ export interface ClusterRow {
   object: Resource;
 }
 
-/** "<name> at <time>", "none recorded", or "—" for kinds without backups. */
+/**
+ * "<name> <time>" of the last successful backup, "no successful backup" (with the last failed
+ * run, if the operator recorded one), or "—" for kinds without backups.
+ */
 function LastBackup({ row }: { row: ClusterRow }) {
   if (row.plural !== "mysqlclusters") return <>—</>;
+  const namespace = row.object.metadata.namespace ?? "";
   const last = lastBackupOf(row.object);
-  if (!last) return <>none recorded</>;
+  const failed = lastFailedBackupOf(row.object);
+  const failedAfter = failed && (!last || failed.completedAt > last.completedAt);
   return (
     <>
-      <Link href={detailHref("mysqlbackups", row.object.metadata.namespace ?? "", last.name)}>
-        {last.name}
-      </Link>{" "}
-      <time dateTime={last.completedAt}>{new Date(last.completedAt).toLocaleString()}</time>
+      {last ? (
+        <>
+          <Link href={detailHref("mysqlbackups", namespace, last.name)}>{last.name}</Link>{" "}
+          <LocalTime value={last.completedAt} />
+        </>
+      ) : (
+        <>no successful backup</>
+      )}
+      {failed && failedAfter ? (
+        <div data-testid="overview-last-failed-backup">
+          <Label isCompact color="red">
+            Failed
+          </Label>{" "}
+          <Link href={detailHref("mysqlbackups", namespace, failed.name)}>{failed.name}</Link>{" "}
+          <LocalTime value={failed.completedAt} />
+        </div>
+      ) : null}
     </>
   );
 }
@@ -91,7 +94,6 @@ export function ClusterTable({
         {rows.map((row) => {
           const { name } = row.object.metadata;
           const namespace = row.object.metadata.namespace ?? "";
-          const health = healthOf(row.object);
           const count = counts.get(`${namespace}/${name}`) ?? 0;
           return (
             <Tr
@@ -109,9 +111,7 @@ export function ClusterTable({
               ) : null}
               <Td dataLabel="Service">{row.service}</Td>
               <Td dataLabel="Health" data-testid="overview-health">
-                <Label isCompact color={HEALTH_COLOR[health]}>
-                  {HEALTH_TEXT[health]}
-                </Label>
+                <HealthLabel object={row.object} />
               </Td>
               <Td dataLabel="Phase">{phaseOf(row.object)}</Td>
               <Td dataLabel="Alerts" data-testid="overview-alerts">

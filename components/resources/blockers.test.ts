@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { blockersOf, generationText } from "./blockers";
+import {
+  blockersOf,
+  conditionGenerationText,
+  failureOf,
+  generationText,
+  progressOf,
+} from "./blockers";
 import { isStopped, type Resource } from "./model";
 
 const cond = (
@@ -115,5 +121,70 @@ describe("blockersOf", () => {
     expect(blockersOf(stopped)).toEqual([]);
     expect(generationText(stopped)).toBe("2 (applied)");
     expect(isStopped({ ...stopped, spec: {} })).toBe(false);
+  });
+});
+
+describe("failureOf and progressOf", () => {
+  const provisioning: Resource = {
+    ...base,
+    status: {
+      observedGeneration: 2,
+      conditions: [
+        cond("Ready", "False", "ServersNotReady", "1/3 servers ready"),
+        cond("Progressing", "True", "ScalingUp", "creating orders-2"),
+      ],
+    },
+  };
+
+  it("does not call a cluster still provisioning failed: it is in progress", () => {
+    expect(failureOf(provisioning)).toBeUndefined();
+    expect(progressOf(provisioning)).toBe("ScalingUp: creating orders-2");
+    expect(generationText(provisioning)).toBe(
+      "2 (applied) — in progress: ScalingUp: creating orders-2",
+    );
+  });
+
+  it("calls Progressing=False or Degraded=True a failure, with that condition's reason", () => {
+    const deadline: Resource = {
+      ...provisioning,
+      status: {
+        observedGeneration: 2,
+        conditions: [
+          cond("Ready", "False", "ServersNotReady"),
+          cond("Progressing", "False", "ProgressDeadlineExceeded", "no progress in 600 s"),
+        ],
+      },
+    };
+    expect(failureOf(deadline)).toBe("ProgressDeadlineExceeded: no progress in 600 s");
+    expect(progressOf(deadline)).toBeUndefined();
+    expect(generationText(deadline)).toBe(
+      "2 — failed: ProgressDeadlineExceeded: no progress in 600 s",
+    );
+    const degraded: Resource = {
+      ...base,
+      status: {
+        observedGeneration: 2,
+        conditions: [cond("Ready", "True", "AllReady"), cond("Degraded", "True", "ReplicaLagging")],
+      },
+    };
+    expect(failureOf(degraded)).toBe("ReplicaLagging");
+  });
+
+  it("does not call Ready=False alone a failure", () => {
+    const notReady: Resource = {
+      ...base,
+      status: { observedGeneration: 2, conditions: [cond("Ready", "False", "ServersNotReady")] },
+    };
+    expect(failureOf(notReady)).toBeUndefined();
+    expect(generationText(notReady)).toBe("2 (applied)");
+  });
+});
+
+describe("conditionGenerationText", () => {
+  it("labels a condition of an older generation neutrally, not as 'spec not yet applied'", () => {
+    expect(conditionGenerationText(2, 3)).toBe("computed for generation 2 (current 3)");
+    expect(conditionGenerationText(3, 3)).toBe("3");
+    expect(conditionGenerationText(undefined, 3)).toBe("—");
+    expect(conditionGenerationText(2, undefined)).toBe("2");
   });
 });

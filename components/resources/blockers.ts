@@ -33,25 +33,55 @@ export function specPending(object: Resource): boolean {
 }
 
 /**
- * Why the object failed (`status.phase: Failed`, or `Ready=False` when not stopped on purpose),
- * as "reason: message", or `undefined` when it has not failed.
+ * Why the object failed, as "reason: message", or `undefined` when it has not. Failed means:
+ * `status.phase: Failed`, `Failed=True`, `Degraded=True`, or `Progressing=False` while not Ready
+ * or with reason `ProgressDeadlineExceeded` (the operator gave up, e.g. `ApplyFailed`) on an
+ * object not stopped on purpose. `Ready=False` alone is not a failure: with `Progressing=True`
+ * the object is still being brought up (see {@link progressOf}).
  */
 export function failureOf(object: Resource): string | undefined {
-  const ready = findCondition(object, "Ready");
   const failedCondition = findCondition(object, "Failed");
-  const failed =
-    object.status?.phase === "Failed" ||
-    failedCondition?.status === "True" ||
-    (ready?.status === "False" && !isStopped(object));
-  if (!failed) return undefined;
-  const source = failedCondition?.status === "True" ? failedCondition : ready;
-  if (!source) return "the operator reports phase Failed";
+  const progressing = findCondition(object, "Progressing");
+  const degraded = findCondition(object, "Degraded");
+  const ready = findCondition(object, "Ready");
+  // Progressing=False is also the resting state of a settled object (RolloutComplete): it is a
+  // failure only when the object is not Ready, or the deadline reason says the operator gave up.
+  const stuck =
+    progressing?.status === "False" &&
+    !isStopped(object) &&
+    (ready?.status !== "True" || progressing.reason === "ProgressDeadlineExceeded");
+  const source =
+    failedCondition?.status === "True"
+      ? failedCondition
+      : stuck
+        ? progressing
+        : degraded?.status === "True"
+          ? degraded
+          : object.status?.phase === "Failed"
+            ? ready?.status === "False"
+              ? ready
+              : null
+            : undefined;
+  if (source === undefined) return undefined;
+  if (source === null) return "the operator reports phase Failed";
   return [source.reason, source.message].filter(Boolean).join(": ") || "no reason given";
 }
 
 /**
+ * What the operator is still doing, as "reason: message", when the object is not Ready yet and
+ * `Progressing=True` (and it has not failed); `undefined` otherwise.
+ */
+export function progressOf(object: Resource): string | undefined {
+  const progressing = findCondition(object, "Progressing");
+  if (progressing?.status !== "True" || failureOf(object) !== undefined) return undefined;
+  if (findCondition(object, "Ready")?.status === "True") return undefined;
+  return [progressing.reason, progressing.message].filter(Boolean).join(": ") || "in progress";
+}
+
+/**
  * The generation line of a detail page: applied, still pending (with the observed generation),
- * or failed with the reason, so a failed object is not shown as "not yet applied".
+ * in progress, or failed with the reason, so a failed object is not shown as "not yet applied"
+ * and one still coming up is not shown as failed.
  */
 export function generationText(object: Resource): string {
   const generation = object.metadata.generation ?? "—";
@@ -59,7 +89,28 @@ export function generationText(object: Resource): string {
     return `${generation} — spec not yet applied (observed ${object.status?.observedGeneration ?? "none"})`;
   }
   const failure = failureOf(object);
-  return failure ? `${generation} — failed: ${failure}` : `${generation} (applied)`;
+  if (failure) return `${generation} — failed: ${failure}`;
+  const progress = progressOf(object);
+  return progress
+    ? `${generation} (applied) — in progress: ${progress}`
+    : `${generation} (applied)`;
+}
+
+/**
+ * The Generation cell of one condition: its `observedGeneration`, and when that is older than
+ * `metadata.generation`, "computed for generation N (current M)", neutral: the condition's verdict
+ * is about an older spec, but whether the current spec is applied is `status.observedGeneration`'s
+ * to say (see {@link generationText}); "—" when the condition carries none.
+ */
+export function conditionGenerationText(
+  conditionGeneration: number | undefined,
+  generation: number | undefined,
+): string {
+  if (conditionGeneration === undefined) return "—";
+  if (generation === undefined || conditionGeneration >= generation) {
+    return String(conditionGeneration);
+  }
+  return `computed for generation ${conditionGeneration} (current ${generation})`;
 }
 
 /** Every reason the object is not simply fine, most important first. */

@@ -3,7 +3,10 @@
 import { Label } from "@patternfly/react-core";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { HEALTH_TEXT, healthOf } from "./health";
+import { HealthLabel } from "./health-label";
 import type { SortableColumn } from "./list-query";
+import { LocalTime } from "./local-time";
 import {
   at,
   clusterNameOf,
@@ -115,6 +118,22 @@ const field = (id: string, title: string, path: string[]): ResourceColumn => ({
   },
 });
 
+/** The cluster's health (see healthOf): never Healthy for a paused or half-applied cluster. */
+const health: ResourceColumn = {
+  id: "health",
+  title: "Health",
+  testId: "cluster-health",
+  sortValue: (o) => HEALTH_TEXT[healthOf(o).health],
+  cell: (o) => <HealthLabel object={o} />,
+};
+/** A timestamp at `path`, in the local time format of the detail pages. */
+const time = (id: string, title: string, path: string[]): ResourceColumn => ({
+  id,
+  title,
+  sortValue: (o) => str(at(o, path)),
+  cell: (o) => <LocalTime value={str(at(o, path))} />,
+});
+
 /** The columns of each kind's list, in order. */
 export function columnsFor(plural: string): ResourceColumn[] {
   switch (plural) {
@@ -130,6 +149,7 @@ export function columnsFor(plural: string): ResourceColumn[] {
           sortValue: (o) => num(at(o, ["status", "readyReplicas"])) ?? 0,
           cell: (o) => replicasText(o) ?? "—",
         },
+        health,
         ready("cluster-ready"),
         field("engine", "Engine", ["spec", "engine"]),
         age,
@@ -140,6 +160,7 @@ export function columnsFor(plural: string): ResourceColumn[] {
         namespace,
         phase("cluster-phase"),
         field("brokers", "Brokers online", ["status", "brokers"]),
+        health,
         ready("cluster-ready"),
         age,
       ];
@@ -150,7 +171,7 @@ export function columnsFor(plural: string): ResourceColumn[] {
         cluster("mysqlclusters"),
         field("storage", "Storage", ["spec", "storageName"]),
         phase("resource-phase"),
-        field("completed", "Completed", ["status", "completedAt"]),
+        time("completed", "Completed", ["status", "completedAt"]),
         age,
       ];
     case "mysqlrestores":

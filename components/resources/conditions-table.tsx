@@ -3,12 +3,14 @@
 import { Label } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import type { Condition } from "@/lib/crds/common";
+import { conditionGenerationText } from "./blockers";
 import { conditionColor } from "./model";
 
 /**
  * `status.conditions` as a table: type, status, reason, message, the generation each condition
- * was written for, and last transition. A condition written for an older generation than the
- * object's says so: its verdict is about a spec that is not the current one.
+ * was written for, and last transition. A condition computed for an older generation than the
+ * object's says so neutrally ("computed for generation N"): whether the spec is applied is the
+ * summary's verdict (`status.observedGeneration`), not one condition's.
  */
 export function ConditionsTable({
   conditions,
@@ -32,10 +34,6 @@ export function ConditionsTable({
       </Thead>
       <Tbody>
         {conditions.map((c) => {
-          const behind =
-            generation !== undefined &&
-            c.observedGeneration !== undefined &&
-            c.observedGeneration !== generation;
           return (
             <Tr key={c.type} data-testid={`condition-${c.type}`}>
               <Td dataLabel="Type">{c.type}</Td>
@@ -47,11 +45,7 @@ export function ConditionsTable({
               <Td dataLabel="Reason">{c.reason}</Td>
               <Td dataLabel="Message">{c.message}</Td>
               <Td dataLabel="Generation" data-testid="condition-generation">
-                {c.observedGeneration === undefined
-                  ? "—"
-                  : behind
-                    ? `${c.observedGeneration} of ${generation} (spec not yet applied)`
-                    : String(c.observedGeneration)}
+                {conditionGenerationText(c.observedGeneration, generation)}
               </Td>
               <Td dataLabel="Last transition">
                 <time dateTime={c.lastTransitionTime}>

@@ -15,6 +15,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { stringify } from "yaml";
 import { blockersOf, generationText } from "./blockers";
+import { HealthLabel } from "./health-label";
+import { LocalTime } from "./local-time";
 import { ReadyLabel } from "./columns";
 import {
   at,
@@ -22,6 +24,7 @@ import {
   detailHref,
   isStopped,
   lastBackupOf,
+  lastFailedBackupOf,
   phaseOf,
   replicasText,
   type Resource,
@@ -55,6 +58,7 @@ export function StatusSummary({ object }: { object: Resource }) {
   const cluster = object.kind.endsWith("Cluster") ? undefined : clusterNameOf(object);
   const namespace = metadata.namespace ?? "";
   const lastBackup = lastBackupOf(object);
+  const lastFailed = lastFailedBackupOf(object);
   const stopped = isStopped(object);
   const primary = str(at(status, ["primary"]));
   return (
@@ -83,6 +87,10 @@ export function StatusSummary({ object }: { object: Resource }) {
             <Link href={detailHref(clusterPluralOf(object), namespace, cluster)}>{cluster}</Link>
           ) : undefined,
         ],
+        [
+          "Health",
+          object.kind.endsWith("Cluster") ? <HealthLabel key="h" object={object} /> : undefined,
+        ],
         ["Ready replicas", replicasText(object)],
         ["Primary", stopped && primary ? "— (stopped)" : primary],
         [
@@ -97,9 +105,20 @@ export function StatusSummary({ object }: { object: Resource }) {
               </span>
             ) : (
               <span key="b" data-testid="detail-last-backup">
-                none recorded
+                no successful backup
               </span>
             )
+          ) : undefined,
+        ],
+        [
+          "Last failed backup",
+          lastFailed ? (
+            <span key="f" data-testid="detail-last-failed-backup">
+              <Link href={detailHref("mysqlbackups", namespace, lastFailed.name)}>
+                {lastFailed.name}
+              </Link>{" "}
+              at <LocalTime value={lastFailed.completedAt} />
+            </span>
           ) : undefined,
         ],
         [

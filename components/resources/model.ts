@@ -135,11 +135,26 @@ export function replicasText(object: Resource): string | undefined {
   return undefined;
 }
 
+/** A backup run a MySQLCluster's status names: `status.<field>` with name and completedAt. */
+function backupRecord(
+  object: Resource,
+  field: "lastSuccessfulBackup" | "lastFailedBackup",
+): { name: string; completedAt: string } | undefined {
+  const name = str(at(object.status, [field, "name"]));
+  const completedAt = str(at(object.status, [field, "completedAt"]));
+  return name && completedAt ? { name, completedAt } : undefined;
+}
+
 /** The last successful backup a MySQLCluster's status names (absent on older operators). */
 export function lastBackupOf(object: Resource): { name: string; completedAt: string } | undefined {
-  const name = str(at(object.status, ["lastSuccessfulBackup", "name"]));
-  const completedAt = str(at(object.status, ["lastSuccessfulBackup", "completedAt"]));
-  return name && completedAt ? { name, completedAt } : undefined;
+  return backupRecord(object, "lastSuccessfulBackup");
+}
+
+/** The last failed backup a MySQLCluster's status names (`status.lastFailedBackup`). */
+export function lastFailedBackupOf(
+  object: Resource,
+): { name: string; completedAt: string } | undefined {
+  return backupRecord(object, "lastFailedBackup");
 }
 
 /** A label colour that says whether a condition is good, bad, in progress or unknown. */
@@ -162,18 +177,6 @@ export function conditionColor(type: string, status: Condition["status"]): Condi
   if (IN_PROGRESS_TRUE.has(type)) return isTrue ? "blue" : "green";
   if (NOTICE_TRUE.has(type)) return isTrue ? "orange" : "green";
   return isTrue ? "green" : "red";
-}
-
-/** Overall health for the overview: from the Ready and Degraded conditions. */
-export type Health = "Healthy" | "Degraded" | "NotReady" | "Stopped" | "Unknown";
-
-/** The health of a cluster: Stopped, Degraded (Degraded=True), NotReady, Healthy or Unknown. */
-export function healthOf(object: Resource): Health {
-  if (isStopped(object)) return "Stopped";
-  if (findCondition(object, "Degraded")?.status === "True") return "Degraded";
-  const ready = findCondition(object, "Ready");
-  if (!ready || ready.status === "Unknown") return "Unknown";
-  return ready.status === "True" ? "Healthy" : "NotReady";
 }
 
 /** Age of an object, e.g. `45s`, `12m`, `5h`, `3d`; `—` without a creation time. */

@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { ErrorPanel } from "../errors/error-panel";
 import { useNow } from "../use-now";
 import { ReadyLabel } from "./columns";
+import { LocalTime } from "./local-time";
 import {
   clusterNameOf,
   detailHref,
@@ -43,17 +44,23 @@ function Section({
   );
 }
 
-/** The pods that run the object: name, role, phase, ready, restarts, node, age. */
+/**
+ * The pods that run the object: name, role, phase, ready, restarts, node, age.
+ *
+ * @param resourceVersion - the live object's; a change reads the pods again at once.
+ */
 export function PodsSection({
   plural,
   namespace,
   name,
+  resourceVersion,
 }: {
   plural: string;
   namespace: string;
   name: string;
+  resourceVersion?: string;
 }) {
-  const pods = usePods(plural, namespace, name);
+  const pods = usePods(plural, namespace, name, resourceVersion);
   const now = useNow();
   return (
     <Section title="Pods" query={pods}>
@@ -97,17 +104,24 @@ export function PodsSection({
   );
 }
 
-/** Kubernetes Events about the object, newest first; Warnings labelled. */
+/**
+ * Kubernetes Events about the object and, for a cluster, its pods and PVCs, newest first; each
+ * row names the object it is about; Warnings labelled.
+ *
+ * @param resourceVersion - the live object's; a change reads the Events again at once.
+ */
 export function EventsSection({
   plural,
   namespace,
   name,
+  resourceVersion,
 }: {
   plural: string;
   namespace: string;
   name: string;
+  resourceVersion?: string;
 }) {
-  const events = useEvents(plural, namespace, name);
+  const events = useEvents(plural, namespace, name, resourceVersion);
   return (
     <Section title="Events" query={events}>
       {() =>
@@ -116,6 +130,7 @@ export function EventsSection({
             <Thead>
               <Tr>
                 <Th>Type</Th>
+                <Th>Object</Th>
                 <Th>Reason</Th>
                 <Th>Message</Th>
                 <Th>Count</Th>
@@ -124,17 +139,23 @@ export function EventsSection({
             </Thead>
             <Tbody>
               {events.data.items.map((e, i) => (
-                <Tr key={`${e.reason}-${e.lastSeen ?? ""}-${i}`} data-testid="event-row">
+                <Tr
+                  key={`${e.involvedName}-${e.reason}-${e.lastSeen ?? ""}-${i}`}
+                  data-testid="event-row"
+                >
                   <Td dataLabel="Type">
                     <Label isCompact color={e.type === "Warning" ? "orange" : "grey"}>
                       {e.type}
                     </Label>
                   </Td>
+                  <Td dataLabel="Object" data-testid="event-object">
+                    {e.involvedKind}/{e.involvedName}
+                  </Td>
                   <Td dataLabel="Reason">{e.reason}</Td>
                   <Td dataLabel="Message">{e.message}</Td>
                   <Td dataLabel="Count">{e.count}</Td>
                   <Td dataLabel="Last seen">
-                    {e.lastSeen ? new Date(e.lastSeen).toLocaleString() : "—"}
+                    <LocalTime value={e.lastSeen} />
                   </Td>
                 </Tr>
               ))}
@@ -206,11 +227,7 @@ export function ChildrenSection({
                     <Td dataLabel="Phase">{phaseOf(o)}</Td>
                     <Td dataLabel={isRun ? "Completed" : "Ready"}>
                       {isRun ? (
-                        typeof completed === "string" ? (
-                          new Date(completed).toLocaleString()
-                        ) : (
-                          "—"
-                        )
+                        <LocalTime value={typeof completed === "string" ? completed : undefined} />
                       ) : (
                         <ReadyLabel object={o} />
                       )}

@@ -58,8 +58,20 @@ function DetailBody({
         <ConditionsTable conditions={conditions ?? []} generation={object.metadata.generation} />
       </section>
       {children}
-      {hasPods ? <PodsSection plural={plural} namespace={namespace} name={name} /> : null}
-      <EventsSection plural={plural} namespace={namespace} name={name} />
+      {hasPods ? (
+        <PodsSection
+          plural={plural}
+          namespace={namespace}
+          name={name}
+          resourceVersion={object.metadata.resourceVersion}
+        />
+      ) : null}
+      <EventsSection
+        plural={plural}
+        namespace={namespace}
+        name={name}
+        resourceVersion={object.metadata.resourceVersion}
+      />
       <YamlBlock title="Spec" value={object.spec} />
       <YamlBlock title="Status" value={object.status ? status : undefined} />
     </PageSection>

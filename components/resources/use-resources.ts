@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { NamespaceListSchema } from "@/lib/api/permissions";
 import { EventListSchema, PodListSchema } from "@/lib/api/related";
 import { fetchJson } from "../api/fetch-json";
@@ -94,22 +95,55 @@ const RELATED_REFRESH_MS = 10_000;
 const relatedUrl = (plural: string, namespace: string, name: string, what: string) =>
   `/api/v1/namespaces/${enc(namespace)}/${enc(plural)}/${enc(name)}/${what}`;
 
-/** The pods that run one object, refreshed every 10 s. */
-export function usePods(plural: string, namespace: string, name: string) {
-  return useQuery({
+/**
+ * Reads a related list again as soon as the live object's `resourceVersion` changes (the operator
+ * wrote status, e.g. "Ready 3/3"), so the pods and Events under the summary agree with it within
+ * a moment instead of up to one poll later. The first render does not refetch.
+ */
+function useRefetchOnChange(
+  resourceVersion: string | undefined,
+  refetch: (options: { cancelRefetch: boolean }) => unknown,
+) {
+  const seen = useRef(resourceVersion);
+  useEffect(() => {
+    if (resourceVersion === undefined || seen.current === resourceVersion) return;
+    seen.current = resourceVersion;
+    // A fetch already running started before this change: start a new one after it.
+    void refetch({ cancelRefetch: true });
+  }, [resourceVersion, refetch]);
+}
+
+/**
+ * The pods that run one object: read again when the object's `resourceVersion` changes and every
+ * 10 s besides (pods change without the object changing).
+ */
+export function usePods(plural: string, namespace: string, name: string, resourceVersion?: string) {
+  const query = useQuery({
     queryKey: resourceKeys.related(plural, namespace, name, "pods"),
     queryFn: () => fetchJson(relatedUrl(plural, namespace, name, "pods"), PodListSchema),
     refetchInterval: RELATED_REFRESH_MS,
   });
+  useRefetchOnChange(resourceVersion, query.refetch);
+  return query;
 }
 
-/** The Events about one object, newest first, refreshed every 10 s. */
-export function useEvents(plural: string, namespace: string, name: string) {
-  return useQuery({
+/**
+ * The Events about one object and its pods and PVCs, newest first: read again when the object's
+ * `resourceVersion` changes and every 10 s besides.
+ */
+export function useEvents(
+  plural: string,
+  namespace: string,
+  name: string,
+  resourceVersion?: string,
+) {
+  const query = useQuery({
     queryKey: resourceKeys.related(plural, namespace, name, "events"),
     queryFn: () => fetchJson(relatedUrl(plural, namespace, name, "events"), EventListSchema),
     refetchInterval: RELATED_REFRESH_MS,
   });
+  useRefetchOnChange(resourceVersion, query.refetch);
+  return query;
 }
 
 /** What the user may do in a namespace, for every kind (Kubernetes RBAC, one review). */

@@ -39,8 +39,14 @@ export class OverviewPage {
     return this.page.getByTestId(`overview-row-${plural}-${name}`);
   }
 
+  /** The health label (Healthy, Paused, Progressing…) of a cluster's row. */
   health(plural: "mysqlclusters" | "kafkaclusters", name: string): Locator {
-    return this.row(plural, name).getByTestId("overview-health");
+    return this.row(plural, name).getByTestId("overview-health").getByTestId("health-label");
+  }
+
+  /** The words next to the health label ("replication not verified", the Paused reason…). */
+  healthHint(plural: "mysqlclusters" | "kafkaclusters", name: string): Locator {
+    return this.row(plural, name).getByTestId("overview-health").getByTestId("health-hint");
   }
 
   alerts(plural: "mysqlclusters" | "kafkaclusters", name: string): Locator {

@@ -11,6 +11,7 @@ import { KubeApiError, toKubeError } from "../kube/errors";
 import { getRawResource, type RawObject } from "../kube/resources";
 import { apiError, errorResponse, toApiError } from "./errors";
 import { guardRequest } from "./guard";
+import { listRelatedEvents, newestEvents } from "./related-events";
 import { validate } from "./request";
 
 /**
@@ -18,7 +19,7 @@ import { validate } from "./request";
  * decides; a user who may not list pods gets the apiserver's 403):
  *
  * - `GET /api/v1/namespaces/{ns}/{plural}/{name}/pods`
- * - `GET /api/v1/namespaces/{ns}/{plural}/{name}/events`
+ * - `GET /api/v1/namespaces/{ns}/{plural}/{name}/events` (also its pods' and PVCs')
  *
  * The object itself is read first, so a missing one is a 404 and not an empty list.
  */
@@ -150,7 +151,10 @@ export async function podsHandler(
   }
 }
 
-/** `GET .../{name}/events` → 200 {@link EventList}, newest first. */
+/**
+ * `GET .../{name}/events` → 200 {@link EventList}: the Events about the object and about its pods
+ * and PVCs (each naming its object), newest first, at most `EVENTS_LIMIT` (related-events.ts).
+ */
 export async function eventsHandler(
   request: Request,
   params: { namespace: string; plural: string; name: string },
@@ -159,11 +163,14 @@ export async function eventsHandler(
     const resolved = await resolve(request, params);
     if (!resolved.ok) return resolved.response;
     const { kube, kind, namespace, object } = resolved;
-    const fieldSelector = `involvedObject.kind=${kind.kind},involvedObject.name=${object.metadata?.name ?? ""}`;
-    const events = await kube.core
-      .listNamespacedEvent({ namespace, fieldSelector })
-      .catch((err: unknown) => Promise.reject(toKubeError(err, { namespace })));
-    const items = events.items.map(eventSummary).sort(byLastSeen);
+    const events = await listRelatedEvents(
+      kube,
+      kind,
+      namespace,
+      object,
+      podSelector(kind, object),
+    );
+    const items = newestEvents([events.map(eventSummary)], byLastSeen);
     return Response.json({ items } satisfies EventList, { headers: NO_STORE });
   } catch (err) {
     return errorResponse(toApiError(err));

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { healthOf } from "./health";
+import type { Resource } from "./model";
+
+const cond = (
+  type: string,
+  status: "True" | "False" | "Unknown",
+  reason: string,
+  message = "",
+) => ({
+  type,
+  status,
+  reason,
+  message,
+  lastTransitionTime: "2026-01-01T00:00:00Z",
+});
+
+/** A MySQLCluster of 3 servers, all Ready, generation 2 applied, replication verified. */
+const healthy: Resource = {
+  apiVersion: "mysql.pilothouse.dev/v1alpha1",
+  kind: "MySQLCluster",
+  metadata: { name: "orders", namespace: "demo", generation: 2 },
+  spec: { replicas: 3 },
+  status: {
+    observedGeneration: 2,
+    readyReplicas: 3,
+    conditions: [
+      cond("Ready", "True", "ServersReady"),
+      cond("Progressing", "False", "Applied"),
+      cond("Degraded", "False", "InSync"),
+      cond("ReplicationHealthy", "True", "ReplicasRunning"),
+    ],
+  },
+};
+
+const withConditions = (object: Resource, ...conditions: ReturnType<typeof cond>[]): Resource => {
+  const kept = (object.status?.conditions ?? []).filter(
+    (c) => !conditions.some((n) => n.type === c.type),
+  );
+  return { ...object, status: { ...object.status, conditions: [...kept, ...conditions] } };
+};
+
+describe("healthOf", () => {
+  it("is plain Healthy only when the spec is applied, every server Ready and replication verified", () => {
+    expect(healthOf(healthy)).toEqual({ health: "Healthy" });
+  });
+
+  it("says Paused with the reason, never Healthy, for a paused cluster with an unapplied spec", () => {
+    const paused: Resource = withConditions(
+      {
+        ...healthy,
+        metadata: {
+          ...healthy.metadata,
+          generation: 3,
+          annotations: { "pilothouse.dev/reconcile": "paused" },
+        },
+      },
+      cond("Paused", "True", "ReconcilePaused", "annotation pilothouse.dev/reconcile=paused"),
+    );
+    expect(healthOf(paused)).toEqual({
+      health: "Paused",
+      hint: "ReconcilePaused: annotation pilothouse.dev/reconcile=paused; generation 3 not yet applied (observed 2)",
+    });
+    // The condition alone (annotation already removed, operator not yet back) also pauses.
+    const conditionOnly = withConditions(healthy, cond("Paused", "True", "ReconcilePaused"));
+    expect(healthOf(conditionOnly).health).toBe("Paused");
+    // The annotation alone, before the operator wrote Paused.
+    const annotationOnly: Resource = {
+      ...healthy,
+      metadata: { ...healthy.metadata, annotations: { "pilothouse.dev/reconcile": "paused" } },
+    };
+    expect(healthOf(annotationOnly)).toEqual({
+      health: "Paused",
+      hint: "reconcile paused by annotation",
+    });
+  });
+
+  it("is not Healthy while the spec is not applied or not every server is Ready", () => {
+    const pending: Resource = { ...healthy, metadata: { ...healthy.metadata, generation: 3 } };
+    expect(healthOf(pending)).toEqual({
+      health: "Progressing",
+      hint: "generation 3 not yet applied (observed 2)",
+    });
+    const short: Resource = { ...healthy, status: { ...healthy.status, readyReplicas: 2 } };
+    expect(healthOf(short)).toEqual({ health: "NotReady", hint: "2/3 servers ready" });
+  });
+
+  it("shows Healthy with a visible 'replication not verified' hint when ReplicationHealthy is Unknown", () => {
+    const unverified = withConditions(
+      healthy,
+      cond("ReplicationHealthy", "Unknown", "ChecksDisabled", "database checks are disabled"),
+    );
+    expect(healthOf(unverified)).toEqual({ health: "Healthy", hint: "replication not verified" });
+  });
+
+  it("tells a cluster still coming up (Progressing=True) from one that failed (Progressing=False)", () => {
+    const provisioning = withConditions(
+      healthy,
+      cond("Ready", "False", "ServersNotReady", "0/3 servers ready"),
+      cond("Progressing", "True", "Provisioning", "creating servers"),
+    );
+    expect(healthOf(provisioning)).toEqual({
+      health: "Progressing",
+      hint: "Provisioning: creating servers",
+    });
+    const stuck = withConditions(
+      provisioning,
+      cond("Progressing", "False", "ProgressDeadlineExceeded", "no progress in 10 min"),
+    );
+    expect(healthOf(stuck)).toEqual({
+      health: "Failed",
+      hint: "ProgressDeadlineExceeded: no progress in 10 min",
+    });
+    const notReady = withConditions(healthy, cond("Ready", "False", "ServersNotReady"));
+    expect(
+      healthOf({
+        ...notReady,
+        status: {
+          ...notReady.status,
+          conditions: notReady.status?.conditions?.filter((c) => c.type !== "Progressing"),
+        },
+      }),
+    ).toEqual({
+      health: "NotReady",
+      hint: "ServersNotReady",
+    });
+  });
+
+  it("reports Degraded=True and ReplicationHealthy=False as Degraded, stopped as Stopped", () => {
+    const degraded = withConditions(healthy, cond("Degraded", "True", "ReplicaLagging", "300 s"));
+    expect(healthOf(degraded)).toEqual({ health: "Degraded", hint: "ReplicaLagging: 300 s" });
+    const broken = withConditions(healthy, cond("ReplicationHealthy", "False", "ReplicaStopped"));
+    expect(healthOf(broken)).toEqual({ health: "Degraded", hint: "ReplicaStopped" });
+    const stopped: Resource = withConditions(
+      { ...healthy, spec: { ...healthy.spec, stopped: true } },
+      cond("Ready", "False", "Stopped"),
+    );
+    expect(healthOf(stopped)).toEqual({ health: "Stopped" });
+    const fresh: Resource = { ...healthy, status: undefined };
+    expect(healthOf(fresh)).toEqual({ health: "Unknown" });
+  });
+
+  it("reads a Kafka cluster by its conditions (no server count)", () => {
+    const kafka: Resource = {
+      apiVersion: "kafka.pilothouse.dev/v1alpha1",
+      kind: "KafkaCluster",
+      metadata: { name: "events", namespace: "demo", generation: 1 },
+      spec: {},
+      status: {
+        observedGeneration: 1,
+        conditions: [cond("Ready", "True", "BrokersReady"), cond("Degraded", "False", "AllInSync")],
+      },
+    };
+    expect(healthOf(kafka)).toEqual({ health: "Healthy" });
+  });
+});
