@@ -1,6 +1,6 @@
 "use client";
 
-import { Alert, AlertActionLink, PageSection } from "@patternfly/react-core";
+import { LazyPageError } from "@/components/errors/boundary-panels";
 
 /** The error boundary of every page: what happened, and a way forward. */
 export default function ErrorBoundary({
@@ -10,22 +10,5 @@ export default function ErrorBoundary({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  return (
-    <PageSection>
-      <Alert
-        variant="danger"
-        title="This page failed to load"
-        actionLinks={
-          <>
-            <AlertActionLink onClick={reset}>Try again</AlertActionLink>
-            <AlertActionLink component="a" href="/mysqlclusters">
-              Go to MySQL clusters
-            </AlertActionLink>
-          </>
-        }
-      >
-        {error.digest ? `Reference: ${error.digest}` : error.message}
-      </Alert>
-    </PageSection>
-  );
+  return <LazyPageError error={error} reset={reset} />;
 }

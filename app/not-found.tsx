@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { NotFoundPanel } from "@/components/errors/not-found-panel";
+import { LazyNotFoundPanel } from "@/components/errors/boundary-panels";
 
 export const metadata: Metadata = { title: "Not found" };
 
 /** The app's own 404 page: unknown URLs, invalid names, objects that do not exist. */
 export default function NotFound() {
-  return <NotFoundPanel />;
+  return <LazyNotFoundPanel />;
 }

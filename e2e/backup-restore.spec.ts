@@ -10,6 +10,7 @@ import {
 } from "./pages/backup-fixtures";
 import { BackupRunsSection } from "./pages/backup-runs";
 import { ResourceDetailPage } from "./pages/resource-detail-page";
+import { ResourceFormPage } from "./pages/resource-form-page";
 import { signIn } from "./pages/sign-in-flow";
 import { csrfHeaders } from "./support/session";
 
@@ -26,11 +27,14 @@ const run = Date.now().toString(36);
 const live = `e2e-bk-${run}`;
 /** In the idle shard: its status and its runs' status are written by the test. */
 const idle = `e2e-bkidle-${run}`;
+/** In the idle shard, for the MySQLBackup form: one with storages, one without. */
+const picks = `e2e-bkform-${run}`;
+const nostore = `e2e-bknone-${run}`;
 const base = { engine: "mysql", version: "8.4", replicas: 1, storage: { size: "1Gi" } };
 const storages = [backupStorage("main"), backupStorage("archive")];
 
 test.afterAll(async () => {
-  for (const cluster of [live, idle]) {
+  for (const cluster of [live, idle, picks, nostore]) {
     for (const ref of [REFS.mysqlrestores, REFS.mysqlbackups]) {
       for (const r of await runsOfCluster(ref, DEMO_NAMESPACE, cluster)) {
         await deleteObject(ref, DEMO_NAMESPACE, r.metadata.name);
@@ -41,9 +45,15 @@ test.afterAll(async () => {
 });
 
 /** Creates a MySQLCluster as the signed-in user, through the dashboard's API. */
-async function createCluster(page: Page, name: string, labels: Record<string, string> = {}) {
+async function createCluster(
+  page: Page,
+  name: string,
+  labels: Record<string, string> = {},
+  /** `null`: a cluster without backup storage. */
+  backup: { storages: typeof storages } | null = { storages },
+) {
   const created = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlclusters`, {
-    data: { metadata: { name, labels }, spec: { ...base, backup: { storages } } },
+    data: { metadata: { name, labels }, spec: { ...base, ...(backup ? { backup } : {}) } },
     headers: await csrfHeaders(page.request),
   });
   expect(created.status()).toBe(201);
@@ -72,7 +82,8 @@ test("alice backs up a running cluster to the storage she picks; history shows t
   // The dialog asks which of spec.backup.storages; Cancel creates nothing.
   await expect(detail.action("backup")).toBeEnabled();
   await detail.action("backup").click();
-  await expect(detail.dialog).toContainText(`Back up MySQL cluster ${live}?`);
+  await expect(detail.action("backup")).toHaveText("Back up now");
+  await expect(detail.dialog).toContainText(`Back up MySQL cluster ${live} now?`);
   const storage = detail.dialog.getByRole("combobox", { name: "Storage" });
   await expect(storage.locator("option")).toHaveText(["main", "archive"]);
   await detail.dialog.getByRole("button", { name: "Cancel" }).click();
@@ -81,9 +92,9 @@ test("alice backs up a running cluster to the storage she picks; history shows t
 
   await detail.action("backup").click();
   await storage.selectOption("archive");
-  await detail.dialog.getByRole("button", { name: "Back up", exact: true }).click();
+  await detail.dialog.getByRole("button", { name: "Back up now", exact: true }).click();
   await expect(detail.dialog).toHaveCount(0);
-  await expect(detail.requested).toContainText("Back up requested");
+  await expect(detail.requested).toContainText("Back up now requested");
 
   // The API created one MySQLBackup of this cluster to the chosen storage, in its shard (none).
   const backup = await onlyRun(REFS.mysqlbackups, live);
@@ -122,8 +133,8 @@ test("a backup that has not finished refuses a second one, in the UI and in the 
     "There is no Succeeded backup of this cluster to restore.",
   );
 
-  await detail.runAction("backup", "Back up");
-  await expect(detail.requested).toContainText("Back up requested");
+  await detail.runAction("backup", "Back up now");
+  await expect(detail.requested).toContainText("Back up now requested");
   const backup = await onlyRun(REFS.mysqlbackups, idle);
   const name = backup.metadata.name;
   // The first storage is the default choice; the run is in the cluster's (idle) shard.
@@ -273,4 +284,53 @@ test("bob, a viewer, sees Back up and Restore disabled with the RBAC reason", as
     bob.email,
   );
   expect(await runsOfCluster(REFS.mysqlbackups, DEMO_NAMESPACE, idle)).toHaveLength(1);
+});
+
+test("the MySQLBackup form offers only its cluster's storages, and says when it has none", async ({
+  page,
+}) => {
+  await signIn(page, alice);
+  await createCluster(page, picks, IDLE_SHARD);
+  await createCluster(page, nostore, IDLE_SHARD, null);
+  const form = new ResourceFormPage(page);
+  await form.gotoCreate("mysqlbackups", DEMO_NAMESPACE);
+  const storage = form.field("Storage name", "combobox");
+  await expect(storage).toBeDisabled();
+  await expect(storage).toHaveAccessibleDescription(/Choose the cluster first/);
+
+  await form.field("Cluster name").fill(nostore);
+  await expect(storage).toHaveAccessibleDescription(
+    `MySQLCluster ${nostore} has no backup storage: add one to its spec.backup.storages first.`,
+  );
+  await expect(storage).toBeDisabled();
+
+  await form.field("Cluster name").fill(picks);
+  await expect(storage).toBeEnabled();
+  await expect(storage.locator("option")).toHaveText(["— choose a storage —", "main", "archive"]);
+  await form.field("Name").fill(`${picks}-manual`);
+  await storage.selectOption("archive");
+  await form.submitButton.click();
+  await expect(page).toHaveURL(new RegExp(`/mysqlbackups/${DEMO_NAMESPACE}/${picks}-manual$`));
+  const backup = await readRun(REFS.mysqlbackups, DEMO_NAMESPACE, `${picks}-manual`);
+  expect(backup.spec).toMatchObject({ clusterName: picks, storageName: "archive" });
+
+  // A client that skips the form is refused by the API, on the field, with the choices.
+  const refused = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlbackups`, {
+    data: {
+      metadata: { name: `${picks}-tape` },
+      spec: { clusterName: picks, storageName: "tape" },
+    },
+    headers: await csrfHeaders(page.request),
+  });
+  expect(refused.status()).toBe(422);
+  expect(await refused.json()).toMatchObject({
+    error: {
+      causes: [
+        {
+          field: "spec.storageName",
+          message: "must be one of the cluster's storages: main, archive",
+        },
+      ],
+    },
+  });
 });

@@ -26,14 +26,21 @@ export interface ActionChoice {
 }
 
 /** The words of each action's confirmation. */
-export const ACTION_TEXT: Record<ActionName, { verb: string; consequence: string }> = {
+export const ACTION_TEXT: Record<
+  ActionName,
+  { verb: string; consequence: string; question?: (target: string) => string }
+> = {
   start: { verb: "Start", consequence: "Its servers are started again with their kept volumes." },
   stop: {
     verb: "Stop",
     consequence:
       "Its workloads scale to zero. Volumes, identities and credentials are kept; no data is deleted.",
   },
-  backup: { verb: "Back up", consequence: "A new backup run is created now." },
+  backup: {
+    verb: "Back up now",
+    consequence: "A new backup run is created now.",
+    question: (target) => `Back up ${target} now?`,
+  },
   restore: {
     verb: "Restore",
     consequence: "Writes to the target cluster stop while the backup is restored into it.",
@@ -85,7 +92,10 @@ export function ActionDialog({
       aria-describedby={bodyId}
       data-testid="action-dialog"
     >
-      <ModalHeader title={`${text.verb} ${target}?`} labelId={titleId} />
+      <ModalHeader
+        title={text.question ? text.question(target) : `${text.verb} ${target}?`}
+        labelId={titleId}
+      />
       <ModalBody id={bodyId}>
         <p>{text.consequence}</p>
         {choice ? (

@@ -7,6 +7,8 @@ import type { FieldErrors } from "./resource-document";
 
 /** What every field of a schema-driven form reads and writes. */
 export interface ResourceFormState {
+  /** The kind's plural, e.g. `mysqlbackups` (a few fields read other objects of the kind's). */
+  plural: string;
   document: JsonObject;
   errors: FieldErrors;
   /** Writes one value; `undefined` removes the key. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { plainIssue } from "@/lib/api/errors";
 import { kindByPlural, type KindInfo } from "@/lib/api/kinds";
 import { ApiRequestError } from "../api/fetch-json";
 import { setAt } from "./object-path";
@@ -7,7 +8,6 @@ import {
   followFieldChange,
   kindLabel,
   newDocument,
-  plainIssue,
   requestSchemaFor,
   serverFieldErrors,
   validateDocument,

@@ -4,7 +4,7 @@
  * before anything is sent, and how validation issues and the API's causes land on its fields.
  */
 import type { z } from "zod";
-import { causesFromIssues } from "@/lib/api/errors";
+import { causesFromIssues, plainIssue } from "@/lib/api/errors";
 import type { KindInfo, KindPlural } from "@/lib/api/kinds";
 import { REQUEST_SCHEMAS } from "@/lib/api/requests";
 import { ApiRequestError } from "../api/fetch-json";
@@ -139,27 +139,6 @@ export function validateDocument(schema: z.ZodType, document: JsonObject): Field
     errors[cause.field ?? ""] = cause.message;
   }
   return errors;
-}
-
-/** zod's wording of a wrong type, `Invalid input: expected string, received undefined`. */
-const INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
-
-/**
- * A zod issue in words a user reads on a field: a missing value "is required", a value of the
- * wrong type "must be a number" (zod's own `Invalid input: expected …` wording is for developers).
- * Messages the schemas set themselves are kept.
- */
-export function plainIssue<T extends { code?: string; message: string; input?: unknown }>(
-  issue: T,
-): T {
-  if (issue.code !== "invalid_type") return issue;
-  const match = INVALID_TYPE.exec(issue.message);
-  const missing = ("input" in issue && issue.input === undefined) || match?.[2] === "undefined";
-  if (missing) return { ...issue, message: "is required" };
-  if (!match) return issue;
-  const expected = match[1] === "int" ? "integer" : match[1];
-  const article = /^[aeiou]/.test(expected ?? "") ? "an" : "a";
-  return { ...issue, message: `must be ${article} ${expected}` };
 }
 
 /**

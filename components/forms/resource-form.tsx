@@ -95,11 +95,15 @@ export function ResourceForm({ kind, mode, initial }: ResourceFormProps) {
     if (validated) setErrors(validateDocument(requestSchema, next));
   };
   const state: ResourceFormState = {
+    plural: kind.plural,
     document,
     errors,
     setValue: (path, value) =>
       update(followFieldChange(kind.plural, setAt(document, path, value, keepEmpty), path)),
     readOnly: (path) => {
+      // Refused by RBAC: every field says so (the namespace stays, to pick one that allows it).
+      const picksNamespace = mode === "create" && path.join(".") === "metadata.namespace";
+      if (!permission.allowed && !picksNamespace) return permission.reason;
       if (mode !== "update") return undefined;
       if (path[0] === "metadata" && (path[1] === "name" || path[1] === "namespace")) {
         return "cannot change: it names the object";

@@ -12,9 +12,10 @@ import {
 } from "@patternfly/react-core";
 import { AngleDownIcon, AngleRightIcon } from "@patternfly/react-icons";
 import { useId, useState } from "react";
+import { BackupStorageField } from "./backup-storage-field";
 import { ArrayField, MapField } from "./collection-fields";
 import { FieldHelp, hasErrorWithin, useField, useResourceForm } from "./form-context";
-import type { FieldPath } from "./object-path";
+import { dotted, type FieldPath } from "./object-path";
 import {
   BooleanField,
   EnumField,
@@ -32,8 +33,15 @@ import {
   type SchemaNode,
 } from "./schema-node";
 
-/** The field for one schema node, chosen by {@link fieldKindOf}. */
+/**
+ * The field for one schema node, chosen by {@link fieldKindOf}; a MySQLBackup's
+ * `spec.storageName` offers its cluster's storages.
+ */
 export function SchemaField(props: FieldProps) {
+  const { plural } = useResourceForm();
+  if (plural === "mysqlbackups" && dotted(props.path) === "spec.storageName") {
+    return <BackupStorageField {...props} />;
+  }
   switch (fieldKindOf(props.node)) {
     case "string":
       return <StringField {...props} />;

@@ -12,6 +12,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 function loginPage(uid: string, error?: string, login = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · Pilothouse ID</title>
+<link rel="icon" href="data:,">
 <style>body{font-family:system-ui,sans-serif;background:#f0f0f0;display:grid;place-items:center;height:100vh;margin:0}
 form{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 2px 8px #0002;display:grid;gap:.75rem;width:20rem}
 label{display:grid;gap:.25rem;font-size:.9rem}input{padding:.5rem;font-size:1rem}button{padding:.6rem;font-size:1rem}
