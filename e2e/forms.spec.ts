@@ -8,15 +8,18 @@ import { csrfHeaders } from "./support/session";
 const suffix = Date.now().toString(36);
 const clusterName = `forms-${suffix}`;
 const topicName = `forms-topic-${suffix}`;
+const kafkaName = `forms-kafka-${suffix}`;
 
 test.afterAll(async ({ browser }) => {
   await deleteMySQLCluster(DEMO_NAMESPACE, clusterName);
   // The topic through the API as alice (kube-admin only knows MySQLClusters).
   const page = await browser.newPage();
   await signIn(page, alice, `/kafkatopics/new?namespace=${DEMO_NAMESPACE}`);
-  await page.request.delete(`/api/v1/namespaces/${DEMO_NAMESPACE}/kafkatopics/${topicName}`, {
-    headers: await csrfHeaders(page.request),
-  });
+  for (const path of [`kafkatopics/${topicName}`, `kafkaclusters/${kafkaName}`]) {
+    await page.request.delete(`/api/v1/namespaces/${DEMO_NAMESPACE}/${path}`, {
+      headers: await csrfHeaders(page.request),
+    });
+  }
   await page.close();
 });
 
@@ -48,6 +51,16 @@ test("a Kafka topic is created with the generated form, then edited with its res
   page,
 }) => {
   await signIn(page, alice, `/kafkatopics/new?namespace=${DEMO_NAMESPACE}`);
+  // The topic's cluster, through the API as alice: a topic of a cluster that does not exist is
+  // refused (below).
+  const cluster = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/kafkaclusters`, {
+    headers: await csrfHeaders(page.request),
+    data: {
+      metadata: { name: kafkaName },
+      spec: { kraft: { mode: "combined", combined: { replicas: 1, storage: { size: "1Gi" } } } },
+    },
+  });
+  expect(cluster.status(), await cluster.text()).toBe(201);
   const form = new ResourceFormPage(page);
   const writes = recordWrites(page, "kafkatopics");
 
@@ -58,7 +71,20 @@ test("a Kafka topic is created with the generated form, then edited with its res
   await expect(page.getByText("Number of partitions; can grow, never shrink.")).toBeVisible();
 
   await form.field("Name").fill(topicName);
-  await form.field("Cluster name").fill("events");
+  // A cluster that does not exist, then a replication factor above its one broker: each is
+  // refused by the server's dry run on its field, and nothing is written.
+  await form.field("Cluster name").fill(`ghost-${suffix}`);
+  await form.submitButton.click();
+  await expect(form.fieldError(form.field("Cluster name"))).toContainText("does not exist");
+  await form.field("Cluster name").fill(kafkaName);
+  await form.field("Replication factor", "spinbutton").fill("3");
+  await form.submitButton.click();
+  await expect(form.fieldError(form.field("Replication factor", "spinbutton"))).toContainText(
+    "must be at most 1",
+  );
+  expect(writes.real).toHaveLength(0);
+  writes.dryRuns.length = 0;
+  await form.field("Replication factor", "spinbutton").fill("1");
   await form.field("Partitions", "spinbutton").fill("3");
   // A map field: a key and value row.
   await page.getByRole("button", { name: "Add to configs" }).click();
@@ -71,7 +97,7 @@ test("a Kafka topic is created with the generated form, then edited with its res
   expect(writes.real).toHaveLength(1);
   const created = await stored(page, "kafkatopics", topicName);
   expect(created.spec).toMatchObject({
-    clusterName: "events",
+    clusterName: kafkaName,
     partitions: 3,
     replicationFactor: 1,
     configs: { "retention.ms": "604800000" },

@@ -15,6 +15,16 @@ describe("causesFromIssues", () => {
     );
   });
 
+  it("says a missing field 'is required' instead of zod's type wording, as the forms do", () => {
+    const result = CreateMySQLClusterRequestSchema.safeParse({
+      metadata: { name: "orders" },
+      spec: { replicas: "three" },
+    });
+    const causes = causesFromIssues(result.error?.issues ?? []);
+    expect(causes).toContainEqual({ field: "spec.storage", message: "is required" });
+    expect(causes).toContainEqual({ field: "spec.replicas", message: "must be a whole number" });
+  });
+
   it("leaves the field out for an issue about the whole body", () => {
     expect(causesFromIssues([{ path: [], message: "expected object" }])).toEqual([
       { field: undefined, message: "expected object" },

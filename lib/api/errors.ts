@@ -23,6 +23,12 @@ export const ApiErrorCodeSchema = z.enum([
   "Conflict",
   "Invalid",
   "BadRequest",
+  /** 405: the method is not served on this path. */
+  "MethodNotAllowed",
+  /** 413: the body is larger than the API reads. */
+  "RequestEntityTooLarge",
+  /** 415: a body that is not `Content-Type: application/json`. */
+  "UnsupportedMediaType",
   "TooManyRequests",
   "KubernetesUnavailable",
   "InternalError",
@@ -50,6 +56,27 @@ export interface IssueLike {
   minimum?: unknown;
 }
 
+/** zod's wording of a wrong type, `Invalid input: expected string, received undefined`. */
+const INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
+
+/**
+ * A zod issue in words a user reads on a field: a missing value "is required", a value of the
+ * wrong type "must be a number" (zod's own `Invalid input: expected …` wording is for developers).
+ * Messages the schemas set themselves are kept.
+ */
+export function plainIssue<T extends { code?: string; message: string; input?: unknown }>(
+  issue: T,
+): T {
+  if (issue.code !== "invalid_type") return issue;
+  const match = INVALID_TYPE.exec(issue.message);
+  const missing = ("input" in issue && issue.input === undefined) || match?.[2] === "undefined";
+  if (missing) return { ...issue, message: "is required" };
+  if (!match) return issue;
+  const expected = match[1] === "int" ? "integer" : match[1];
+  const article = /^[aeiou]/.test(expected ?? "") ? "an" : "a";
+  return { ...issue, message: `must be ${article} ${expected}` };
+}
+
 /** `z.int()`'s own safe-integer bound: noise next to the schema's real bound on the same field. */
 const isSafeIntegerBound = (issue: IssueLike) =>
   issue.maximum === Number.MAX_SAFE_INTEGER || issue.minimum === Number.MIN_SAFE_INTEGER;
@@ -58,7 +85,8 @@ const joinPath = (path: readonly PropertyKey[]) =>
   path.length > 0 ? path.map(String).join(".") : undefined;
 
 /**
- * Turns zod issues into API causes with dotted field paths, one cause per field: an unknown key
+ * Turns zod issues into API causes with dotted field paths, in the words of {@link plainIssue}
+ * ("is required", "must be a number"), one cause per field: an unknown key
  * becomes a cause on its own path (`spec.storage.sizee: unknown field`), and a field with several
  * issues keeps the first meaningful one (`replicas: 1e308` says "must be at most 9" once, not
  * also "outside the safe integer range").
@@ -80,7 +108,7 @@ export function causesFromIssues(issues: readonly IssueLike[]): ApiErrorCause[] 
     }
     expanded.push({
       field: joinPath(issue.path),
-      message: issue.message,
+      message: plainIssue(issue).message,
       noise: isSafeIntegerBound(issue),
     });
   }

@@ -11,7 +11,12 @@ import type { ActionName, KindInfo, KindPlural } from "@/lib/api/kinds";
 import { OBJECT_NAME_SCHEMAS } from "@/lib/api/requests";
 import { RECONCILE_ANNOTATION } from "@/lib/crds/common";
 import { SWITCHOVER_ANNOTATION } from "@/lib/crds/mysql-replication";
-import { createResource, getRawResource, mergePatchResource } from "../kube/resources";
+import {
+  createResource,
+  getRawResource,
+  mergePatchResource,
+  type WriteOptions,
+} from "../kube/resources";
 import {
   backupInProgress,
   backupStorage,
@@ -27,7 +32,8 @@ import {
 } from "./actions-mysql";
 import type { AuditEntry } from "./audit";
 import { apiError, errorResponse, type ApiError } from "./errors";
-import { readJsonBody, validate } from "./request";
+import { DryRunQuerySchema } from "@/lib/api/requests";
+import { MAX_BODY_BYTES, queryOf, readJsonBody, readLimitedText, validate } from "./request";
 import { NamespaceSchema } from "./resources";
 import {
   kindOrNotFound,
@@ -42,7 +48,9 @@ import {
  * `POST /api/v1/namespaces/{namespace}/{plural}/{name}/actions/{action}`: the actions of
  * `KindInfo.actions`. Patches and creations run as the caller (RBAC decides); preconditions that
  * make an action impossible now answer 409 with the reason (a second backup while one runs, a
- * restore into a stopped cluster, a stop during a restore).
+ * restore into a stopped cluster, a stop during a restore). With `?dryRun=All` every check runs
+ * and the apiserver admits the patch or creation without storing it (answered as it would be,
+ * without `Location`, and not recorded as an Event).
  */
 
 type Params = { namespace: string; plural: string; name: string; action: string };
@@ -60,13 +68,21 @@ const patched = (object: Record<string, unknown>, detail?: string): Outcome => (
   detail,
 });
 
-/** Reads an optional JSON body: an empty body is `{}`. */
+/**
+ * Reads an optional JSON body: an empty body is `{}` whatever its `Content-Type` (`curl -X POST`
+ * sends none); a non-empty body must be `application/json` (415 otherwise).
+ */
 async function readActionBody(
   request: Request,
 ): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiError }> {
   const length = request.headers.get("content-length");
   if (!request.body || length === "0") return { ok: true, value: {} };
-  return readJsonBody(request);
+  const type = request.headers.get("content-type") ?? "";
+  if (/^application\/json\s*(;|$)/i.test(type)) return readJsonBody(request);
+  const text = await readLimitedText(request, MAX_BODY_BYTES).catch(() => "");
+  if (text !== null && text.trim() === "") return { ok: true, value: {} };
+  const message = "Send the body as Content-Type: application/json.";
+  return { ok: false, error: apiError(415, "UnsupportedMediaType", message) };
 }
 
 /** Runs one validated action. */
@@ -77,9 +93,10 @@ async function run(
   namespace: string,
   name: string,
   body: unknown,
+  options: WriteOptions,
 ): Promise<Outcome> {
   const patch = (p: Record<string, unknown>) =>
-    mergePatchResource(caller.kube, kind, namespace, name, p);
+    mergePatchResource(caller.kube, kind, namespace, name, p, options);
   switch (action) {
     case "start":
       return patched(await patch({ spec: { stopped: false } }));
@@ -121,6 +138,7 @@ async function run(
         BACKUPS,
         namespace,
         newBackup(cluster, storage.storageName),
+        options,
       );
       return { ok: true, status: 201, object: created, detail: `to ${storage.storageName}` };
     }
@@ -140,6 +158,7 @@ async function run(
         RESTORES,
         namespace,
         newRestore(backup, target),
+        options,
       );
       return { ok: true, status: 201, object: created, detail: `from MySQLBackup ${backupName}` };
     }
@@ -169,6 +188,10 @@ export async function actionHandler(
   });
   const path = validate(pathSchema, params, "Invalid path.");
   if (!path.ok) return refuse(caller, entry, path.error);
+  const query = validate(DryRunQuerySchema, queryOf(request), "Invalid query.");
+  if (!query.ok) return refuse(caller, entry, query.error);
+  const dryRun = query.value.dryRun;
+  entry.dryRun = !!dryRun;
   const json = await readActionBody(request);
   if (!json.ok) return refuse(caller, entry, json.error);
   const body = validate(
@@ -181,10 +204,10 @@ export async function actionHandler(
   let uid: string | undefined;
   try {
     uid = uidOf(await getRawResource(caller.kube, kind, namespace, name));
-    const outcome = await run(caller, kind, action, namespace, name, body.value);
+    const outcome = await run(caller, kind, action, namespace, name, body.value, { dryRun });
     if (!outcome.ok) return refuse(caller, { ...entry, uid }, outcome.error);
     const headers: Record<string, string> = {};
-    if (outcome.status === 201) {
+    if (outcome.status === 201 && !dryRun) {
       const created = outcome.object as { kind?: string; metadata?: { name?: string } };
       const plural = created.kind === BACKUPS.kind ? BACKUPS.plural : RESTORES.plural;
       headers.Location = `/api/v1/namespaces/${namespace}/${plural}/${created.metadata?.name ?? ""}`;

@@ -143,6 +143,7 @@ function operationsOf(kind: KindInfo & { plural: KindPlural }): Operation[] {
       kind,
       action,
       pathParams: ["namespace", "name"],
+      query: DryRunQuerySchema,
       request: {
         schema,
         name: schemaName(schema, `${action}ActionRequest`),

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import type { ActionName, KindInfo, KindPlural } from "@/lib/api/kinds";
 import { KINDS } from "@/lib/api/kinds";
 import {
@@ -168,10 +169,10 @@ export async function permissionsHandler(
 ): Promise<Response> {
   const guard = await guardRequest(request, { mutating: false });
   if (!guard.ok) return guard.response;
-  const namespace = validate(Dns1123LabelSchema, params.namespace, "Invalid namespace.");
-  if (!namespace.ok) return errorResponse(namespace.error);
+  const path = validate(z.object({ namespace: Dns1123LabelSchema }), params, "Invalid path.");
+  if (!path.ok) return errorResponse(path.error);
   try {
-    const body = await namespacePermissions(await kubeForUser(guard.user), namespace.value);
+    const body = await namespacePermissions(await kubeForUser(guard.user), path.value.namespace);
     return Response.json(body, { headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     return errorResponse(toApiError(err));

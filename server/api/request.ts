@@ -34,7 +34,7 @@ export function validate<S extends z.ZodType>(
 export const MAX_JSON_DEPTH = 32;
 
 const tooLarge = () =>
-  apiError(413, "BadRequest", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  apiError(413, "RequestEntityTooLarge", `The body is larger than ${MAX_BODY_BYTES} bytes.`);
 
 /**
  * Reads a request body as UTF-8 text, at most `limit` bytes: refused from the `Content-Length`
@@ -98,7 +98,11 @@ export async function readJsonBody(request: Request): Promise<Parsed<unknown>> {
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     return {
       ok: false,
-      error: apiError(415, "BadRequest", "Send the body as Content-Type: application/json."),
+      error: apiError(
+        415,
+        "UnsupportedMediaType",
+        "Send the body as Content-Type: application/json.",
+      ),
     };
   }
   let text: string | null;

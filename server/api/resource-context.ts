@@ -99,7 +99,7 @@ export function unsupportedMethod<P extends { plural: string }>(
     if (!kindByPlural(plural)) return errorResponse(unknownPlural(plural));
     const allow = allowed.join(", ");
     const response = errorResponse(
-      apiError(405, "BadRequest", `${request.method} is not served here; use ${allow}.`),
+      apiError(405, "MethodNotAllowed", `${request.method} is not served here; use ${allow}.`),
     );
     response.headers.set("Allow", allow);
     return response;

@@ -20,6 +20,8 @@ import {
   type RawObject,
 } from "../kube/resources";
 import { KubeApiError } from "../kube/errors";
+import { backupSpecProblem } from "./backup-storage";
+import { kafkaSpecProblem } from "./kafka-references";
 import { apiError, errorResponse, toApiError } from "./errors";
 import { visibleNamespaces } from "./permissions";
 import { queryOf, readJsonBody, validate } from "./request";
@@ -41,6 +43,9 @@ import {
  */
 
 export const NamespaceSchema = Dns1123LabelSchema;
+
+/** The `{namespace}` of a URL, validated as an object so that a refusal names the field. */
+const NamespacePathSchema = z.object({ namespace: NamespaceSchema });
 
 /**
  * `GET /api/v1/{plural}[?namespace=ns]` → 200 {@link ResourceList}. Without a namespace: the
@@ -149,8 +154,9 @@ export async function createHandler(
   if (!kind.ok) return kind.response;
   const info = kind.kind;
   const entry = { verb: "create" as const, kind: info, namespace: params.namespace };
-  const namespace = validate(NamespaceSchema, params.namespace, "Invalid namespace.");
-  if (!namespace.ok) return refuse(caller, entry, namespace.error);
+  const path = validate(NamespacePathSchema, params, "Invalid path.");
+  if (!path.ok) return refuse(caller, entry, path.error);
+  const namespace = { value: path.value.namespace };
   const query = validate(DryRunQuerySchema, queryOf(request), "Invalid query.");
   if (!query.ok) return refuse(caller, entry, query.error);
   const dryRun = query.value.dryRun;
@@ -171,6 +177,17 @@ export async function createHandler(
     spec,
   };
   try {
+    // A backup to a storage its cluster lacks, a topic or user of a cluster that does not exist,
+    // a replication factor above the brokers: each would only fail in the operator. Refused
+    // here, after what the apiserver says of the create itself (a dry run: 403, its field errors).
+    const problem =
+      info.plural === "mysqlbackups"
+        ? await backupSpecProblem(caller.kube, namespace.value, spec)
+        : await kafkaSpecProblem(caller.kube, namespace.value, info.plural, spec);
+    if (problem) {
+      await createResource(caller.kube, info, namespace.value, object, { dryRun: "All" });
+      return await refuse(caller, named, problem);
+    }
     const created = await createResource(caller.kube, info, namespace.value, object, { dryRun });
     const location = `/api/v1/namespaces/${namespace.value}/${info.plural}/${metadata.name}`;
     return succeed(caller, { ...named, uid: uidOf(created) }, created, 201, {

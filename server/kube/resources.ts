@@ -223,7 +223,8 @@ export async function replaceResource(
 }
 
 /**
- * Applies a JSON merge patch (RFC 7386; `null` removes a key) to an object.
+ * Applies a JSON merge patch (RFC 7386; `null` removes a key) to an object; with
+ * `options.dryRun` the apiserver answers the patched object without storing it.
  *
  * @throws KubeApiError (403, 404, 409, 422) or KubeConnectionError.
  * @see https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/
@@ -234,10 +235,18 @@ export async function mergePatchResource(
   namespace: string,
   name: string,
   patch: Record<string, unknown>,
+  options: WriteOptions = {},
 ): Promise<Record<string, unknown>> {
   return writeResource(kind, namespace, name, () =>
     kube.customObjects.patchNamespacedCustomObject(
-      { ...resourceOf(kind), namespace, name, body: patch, fieldManager: FIELD_MANAGER },
+      {
+        ...resourceOf(kind),
+        namespace,
+        name,
+        body: patch,
+        fieldManager: FIELD_MANAGER,
+        dryRun: options.dryRun,
+      },
       mergePatch,
     ),
   );

@@ -139,6 +139,61 @@ describe("stop and start", () => {
   });
 });
 
+describe("dry run and bodies", () => {
+  /** A raw action request with whatever headers and body the client sends. */
+  function raw(action: string, init: RequestInit, query = "") {
+    const path = `/api/v1/namespaces/${ns}/mysqlclusters/orders/actions/${action}${query}`;
+    const request = new Request(`http://localhost${path}`, { method: "POST", ...init });
+    const params = { namespace: ns, plural: "mysqlclusters", name: "orders", action };
+    return actionHandler(platform.caller("alice"), request, params);
+  }
+
+  it("?dryRun=All runs every check and answers the result, but stores nothing", async () => {
+    type Stored = Answer & { metadata: { resourceVersion: string } };
+    const before = (await objects("mysqlclusters").get("orders")) as Stored;
+    const answered = await expectJson<Answer>(await raw("stop", {}, "?dryRun=All"), 200);
+    expect(answered.spec.stopped).toBe(true);
+    const after = (await objects("mysqlclusters").get("orders")) as Stored;
+    expect(after.spec.stopped).toBe(false);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+
+    const backups = await objects("mysqlbackups").names();
+    const response = await raw("backup", {}, "?dryRun=All");
+    const wouldBe = await expectJson<Answer>(response, 201);
+    expect(wouldBe.spec).toEqual({ clusterName: "orders", storageName: "main" });
+    expect(response.headers.get("location")).toBeNull();
+    expect(await objects("mysqlbackups").names()).toEqual(backups);
+    // The same refusals as a real run: a stop during a restore is still 409.
+    const busy = new Request(
+      `http://localhost/api/v1/namespaces/${ns}/mysqlclusters/busy/actions/stop?dryRun=All`,
+      { method: "POST" },
+    );
+    const params = { namespace: ns, plural: "mysqlclusters", name: "busy", action: "stop" };
+    await expectError(await actionHandler(platform.caller("alice"), busy, params), 409);
+    const wrong = await expectError(await raw("stop", {}, "?dryRun=true"), 422);
+    expect(wrong.causes[0]?.field).toBe("dryRun");
+  });
+
+  it("an empty body needs no Content-Type (curl -X POST); a non-JSON body is 415", async () => {
+    // A body stream that ends at once, with no Content-Type and no Content-Length.
+    const nothing = new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    const empty = await raw(
+      "pause",
+      { body: nothing, duplex: "half" } as RequestInit,
+      "?dryRun=All",
+    );
+    expect(empty.status).toBe(200);
+    expect((await raw("pause", { body: "" }, "?dryRun=All")).status).toBe(200);
+    const text = await expectError(
+      await raw("pause", { body: "now", headers: { "content-type": "text/plain" } }),
+      415,
+    );
+    expect(text.code).toBe("UnsupportedMediaType");
+    const untyped = await expectError(await raw("pause", { body: "{}" }), 415);
+    expect(untyped.message).toBe("Send the body as Content-Type: application/json.");
+  });
+});
+
 describe("pause and resume", () => {
   it("set and remove the reconcile annotation; the Event names the user", async () => {
     const paused = await expectJson<Answer>(

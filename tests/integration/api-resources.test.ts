@@ -32,7 +32,16 @@ const suffix = randomBytes(3).toString("hex");
 const ns = `api-res-${suffix}`;
 /** The operator under `./pilothouse up` leaves objects of another shard alone. */
 const labels = { [OPERATOR_SHARD_LABEL]: `api-test-${suffix}` };
-const clusterSpec = { engine: "mysql", replicas: 1, storage: { size: "1Gi" } };
+const s3Storage = (name: string) => ({
+  name,
+  s3: { endpoint: "http://127.0.0.1:9", bucket: "backups", credentialsSecretRef: { name: "s3" } },
+});
+const clusterSpec = {
+  engine: "mysql",
+  replicas: 1,
+  storage: { size: "1Gi" },
+  backup: { storages: [s3Storage("main"), s3Storage("archive")] },
+};
 
 /** A valid create body of every kind. */
 const BODIES: Record<string, { name: string; spec: object }> = {
@@ -107,7 +116,8 @@ describe("every kind through the generic routes", () => {
     }>(list, 200);
     expect(body.items.map((i) => i.metadata.name)).toContain(name);
     expect(body.resourceVersion).not.toBe("");
-    if (plural !== "mysqlclusters") {
+    // The clusters stay: the other kinds name them (a topic of a missing cluster is refused).
+    if (!plural.endsWith("clusters")) {
       const deleted = await deleteHandler(as("alice"), jsonRequest("DELETE", path(plural, name)), {
         namespace: ns,
         plural,
@@ -204,6 +214,20 @@ describe("create", () => {
     expect(elsewhere.causes).toEqual([
       { field: "metadata.namespace", message: `must be ${ns}, as in the URL` },
     ]);
+    const badPath = await expectError(
+      await createHandler(
+        as("alice"),
+        jsonRequest("POST", "/api/v1/namespaces/Not_A_Namespace/mysqlclusters", {}),
+        { namespace: "Not_A_Namespace", plural: "mysqlclusters" },
+      ),
+      422,
+    );
+    expect(badPath.causes.map((c) => c.field)).toEqual(["namespace"]);
+    const missing = await expectError(
+      await create("alice", "mysqlclusters", { metadata: { name: "bare" }, spec: {} }),
+      422,
+    );
+    expect(missing.causes).toContainEqual({ field: "spec.storage", message: "is required" });
   });
 
   it("passes the apiserver's own field causes through (422)", async () => {

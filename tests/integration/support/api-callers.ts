@@ -121,6 +121,13 @@ export function adminObjects(admin: KubeConfig, plural: string, namespace: strin
       }) as Promise<{ metadata: { resourceVersion: string } }>,
     get: (name: string) =>
       custom.getNamespacedCustomObject({ ...resource, name }) as Promise<Record<string, unknown>>,
+    /** The names of the kind's objects in the namespace. */
+    names: async () =>
+      (
+        (await custom.listNamespacedCustomObject(resource)) as {
+          items: { metadata: { name: string } }[];
+        }
+      ).items.map((o) => o.metadata.name),
     setStatus: (name: string, status: object) =>
       custom.patchNamespacedCustomObjectStatus(
         { ...resource, name, body: [{ op: "add", path: "/status", value: status }] },
