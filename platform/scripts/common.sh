@@ -34,6 +34,14 @@ KAFKA_PORT=$((9092 + PORT_OFFSET))            # PLAINTEXT, no authentication
 KAFKA_SASL_PORT=$((9093 + PORT_OFFSET))       # SASL_PLAINTEXT with SCRAM-SHA-512
 KAFKA_CONTROLLER_PORT=$((9094 + PORT_OFFSET)) # KRaft controller quorum
 S3_PORT=$((7070 + PORT_OFFSET))
+# Browsers refuse some ports outright (Chromium's and Firefox's restricted ports, e.g. 6000 for
+# X11), and Next.js refuses to listen on them: an offset that puts the dashboard there is refused.
+case "$DASHBOARD_PORT" in
+  6000 | 6566 | 6665 | 6666 | 6667 | 6668 | 6669 | 6679 | 6697 | 10080)
+    echo "PILOTHOUSE_PORT_OFFSET=$PORT_OFFSET puts the dashboard on port $DASHBOARD_PORT, which browsers refuse; pick another offset" >&2
+    exit 2
+    ;;
+esac
 ALERTMANAGER_PORT=$((9095 + PORT_OFFSET))   # Alertmanager API v2, no cluster peers
 export PILOTHOUSE_CACHE PILOTHOUSE_PROFILE STATE BIN
 
