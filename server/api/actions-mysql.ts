@@ -47,7 +47,8 @@ export async function readBackup(
   return MySQLBackupSchema.parse(await getResource(kube, BACKUPS, namespace, name));
 }
 
-const busy = (message: string) => apiError(409, "Conflict", message);
+const busy = (message: string, field?: string) =>
+  apiError(409, "Conflict", message, field ? [{ field, message }] : []);
 
 /** A backup of `cluster` that has not finished (Pending, Running, or not yet picked up). */
 export async function backupInProgress(
@@ -96,7 +97,10 @@ export function backupStorage(
   if (storages.length === 0) {
     return {
       ok: false,
-      error: busy(`${name} has no backup storage: add one to spec.backup.storages first.`),
+      error: busy(
+        `${name} has no backup storage: add one to spec.backup.storages first.`,
+        "storageName",
+      ),
     };
   }
   const storageName = requested ?? storages[0]?.name ?? "";
@@ -146,6 +150,7 @@ export async function restorePreconditions(
   if (backup.status?.phase !== "Succeeded") {
     return busy(
       `MySQLBackup ${backup.metadata.name} is ${backup.status?.phase ?? "Pending"}: only a Succeeded backup can be restored.`,
+      "backupName",
     );
   }
   if (target.clusterName === undefined) return null;
@@ -182,6 +187,12 @@ export function switchoverProblem(cluster: MySQLCluster, targetInstance: string)
     ]);
   }
   if (cluster.spec.stopped) return busy(`${name} is stopped: start it before a switchover.`);
+  const replication = cluster.status?.conditions?.find((c) => c.type === "ReplicationHealthy");
+  if (replication?.reason === "DatabaseChecksDisabled") {
+    return busy(
+      `The operator does not reach ${name}'s database servers (database checks are disabled), so it cannot switch over.`,
+    );
+  }
   if (cluster.status?.primary === targetInstance) {
     return busy(`${targetInstance} is already the primary of ${name}.`);
   }

@@ -10,7 +10,9 @@ import {
 import type { ActionName, KindInfo, KindPlural } from "@/lib/api/kinds";
 import { OBJECT_NAME_SCHEMAS } from "@/lib/api/requests";
 import { RECONCILE_ANNOTATION } from "@/lib/crds/common";
+import type { MySQLBackup } from "@/lib/crds/mysql-backup";
 import { SWITCHOVER_ANNOTATION } from "@/lib/crds/mysql-replication";
+import { KubeApiError } from "../kube/errors";
 import {
   createResource,
   getRawResource,
@@ -85,6 +87,32 @@ async function readActionBody(
   return { ok: false, error: apiError(415, "UnsupportedMediaType", message) };
 }
 
+/**
+ * The backup a restore names: from the cluster's restore action a missing one is the request's
+ * mistake (422 on `backupName`); from the backup's own URL it is a 404 like any missing object.
+ */
+async function readBackupNamed(
+  kube: Caller["kube"],
+  namespace: string,
+  backupName: string,
+  plural: KindPlural,
+): Promise<{ ok: true; backup: MySQLBackup } | { ok: false; error: ApiError }> {
+  try {
+    return { ok: true, backup: await readBackup(kube, namespace, backupName) };
+  } catch (err) {
+    if (plural === "mysqlbackups" || !(err instanceof KubeApiError) || err.status !== 404) {
+      throw err;
+    }
+    const message = `MySQLBackup ${backupName} does not exist in namespace ${namespace}`;
+    return {
+      ok: false,
+      error: apiError(422, "Invalid", "Invalid restore request.", [
+        { field: "backupName", message },
+      ]),
+    };
+  }
+}
+
 /** Runs one validated action. */
 async function run(
   caller: Caller,
@@ -150,14 +178,15 @@ async function run(
               backupName: (body as ClusterRestoreActionRequest).backupName,
               target: { clusterName: name },
             };
-      const backup = await readBackup(caller.kube, namespace, backupName);
-      const problem = await restorePreconditions(caller.kube, namespace, backup, target);
+      const backup = await readBackupNamed(caller.kube, namespace, backupName, kind.plural);
+      if (!backup.ok) return backup;
+      const problem = await restorePreconditions(caller.kube, namespace, backup.backup, target);
       if (problem) return { ok: false, error: problem };
       const created = await createResource(
         caller.kube,
         RESTORES,
         namespace,
-        newRestore(backup, target),
+        newRestore(backup.backup, target),
         options,
       );
       return { ok: true, status: 201, object: created, detail: `from MySQLBackup ${backupName}` };

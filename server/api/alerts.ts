@@ -77,10 +77,14 @@ export function alertmanagerUrl(env: Record<string, string | undefined>): string
  */
 const SHOWN_STATES = new Set(["active", "unprocessed"]);
 
+/** Annotations that say what an alert is about, in order of preference. */
+const SUMMARY_ANNOTATIONS = ["summary", "description", "message"] as const;
+
 /**
  * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace` or is
  * suppressed. Severity is the `severity` label in lower case (`warning` when absent); the cluster
- * is the first of {@link CLUSTER_LABELS} present.
+ * is the first of {@link CLUSTER_LABELS} present; the summary is the first non-blank of the
+ * `summary`, `description` and `message` annotations, else the alert's name (`alertname`).
  */
 export function toExternalAlert(alert: GettableAlert, namespace: string): ExternalAlert | null {
   const { labels } = alert;
@@ -88,10 +92,12 @@ export function toExternalAlert(alert: GettableAlert, namespace: string): Extern
   if (alert.status && !SHOWN_STATES.has(alert.status.state)) return null;
   const cluster = CLUSTER_LABELS.map((key) => labels[key]).find((v) => v !== undefined);
   const annotations = alert.annotations ?? {};
+  const name = labels.alertname ?? "Alert";
+  const summary = SUMMARY_ANNOTATIONS.map((key) => annotations[key]?.trim()).find(Boolean);
   return {
-    name: labels.alertname ?? "Alert",
+    name,
     severity: (labels.severity ?? "warning").toLowerCase(),
-    summary: annotations.summary ?? annotations.description ?? annotations.message ?? "",
+    summary: summary ?? name,
     namespace,
     cluster,
     startsAt: alert.startsAt,

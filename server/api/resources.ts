@@ -22,6 +22,7 @@ import {
 import { KubeApiError } from "../kube/errors";
 import { backupSpecProblem } from "./backup-storage";
 import { kafkaSpecProblem } from "./kafka-references";
+import { restoreSpecProblem } from "./restore-references";
 import { apiError, errorResponse, toApiError } from "./errors";
 import { visibleNamespaces } from "./permissions";
 import { queryOf, readJsonBody, validate } from "./request";
@@ -177,13 +178,16 @@ export async function createHandler(
     spec,
   };
   try {
-    // A backup to a storage its cluster lacks, a topic or user of a cluster that does not exist,
-    // a replication factor above the brokers: each would only fail in the operator. Refused
+    // A backup to a storage its cluster lacks, a restore of a backup that does not exist, a topic
+    // or user of a missing cluster, a replication factor above the brokers: each would only
+    // fail in the operator. Refused
     // here, after what the apiserver says of the create itself (a dry run: 403, its field errors).
     const problem =
       info.plural === "mysqlbackups"
         ? await backupSpecProblem(caller.kube, namespace.value, spec)
-        : await kafkaSpecProblem(caller.kube, namespace.value, info.plural, spec);
+        : info.plural === "mysqlrestores"
+          ? await restoreSpecProblem(caller.kube, namespace.value, spec)
+          : await kafkaSpecProblem(caller.kube, namespace.value, info.plural, spec);
     if (problem) {
       await createResource(caller.kube, info, namespace.value, object, { dryRun: "All" });
       return await refuse(caller, named, problem);

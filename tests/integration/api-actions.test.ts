@@ -241,6 +241,25 @@ describe("switchover", () => {
     );
     expect(pending.message).toBe("A switchover of orders to orders-1 is already pending.");
   });
+
+  it("409 up front when the operator says it does not reach the servers (database checks off)", async () => {
+    await objects("mysqlclusters").setStatus("bare", {
+      conditions: [
+        {
+          type: "ReplicationHealthy",
+          status: "Unknown",
+          reason: "DatabaseChecksDisabled",
+          message: "database checks are disabled",
+          lastTransitionTime: new Date().toISOString(),
+        },
+      ],
+    });
+    const refused = await expectError(
+      await act("alice", "mysqlclusters", "bare", "switchover", { targetInstance: "bare-0" }),
+      409,
+    );
+    expect(refused.message).toMatch(/database checks are disabled/);
+  });
 });
 
 describe("backup", () => {
@@ -274,6 +293,7 @@ describe("backup", () => {
     ]);
     const bare = await expectError(await act("alice", "mysqlclusters", "bare", "backup"), 409);
     expect(bare.message).toMatch(/bare has no backup storage/);
+    expect(bare.causes.map((c) => c.field)).toEqual(["storageName"]);
     const forbidden = await expectError(await act("bob", "mysqlclusters", "idle", "backup"), 403);
     expect(forbidden.message).toMatch(/cannot create resource "mysqlbackups"/);
   });
@@ -298,10 +318,14 @@ describe("restore", () => {
     expect(failed.message).toBe(
       "MySQLBackup orders-failed is Failed: only a Succeeded backup can be restored.",
     );
-    await expectError(
+    expect(failed.causes.map((c) => c.field)).toEqual(["backupName"]);
+    const missing = await expectError(
       await act("alice", "mysqlclusters", "bare", "restore", { backupName: "nope" }),
-      404,
+      422,
     );
+    expect(missing.causes).toEqual([
+      { field: "backupName", message: `MySQLBackup nope does not exist in namespace ${ns}` },
+    ]);
     await expectError(await act("alice", "mysqlclusters", "bare", "restore", {}), 422);
   });
 

@@ -166,3 +166,31 @@ it("422 on spec.clusterName for a topic or user of a missing cluster, on spec.re
   );
   expect(viewer.message).toMatch(/cannot create resource "kafkatopics"/);
 });
+
+it("422 on spec.backupName and spec.target.clusterName for a MySQLRestore of objects that do not exist", async () => {
+  const restore = (spec: object) => ({ metadata: { name: "back", labels }, spec });
+  const error = await expectError(
+    await create(
+      "alice",
+      "mysqlrestores",
+      restore({ backupName: "nosuch", target: { clusterName: "ghost" } }),
+    ),
+    422,
+  );
+  expect(error.causes).toEqual([
+    { field: "spec.backupName", message: `MySQLBackup nosuch does not exist in namespace ${ns}` },
+    {
+      field: "spec.target.clusterName",
+      message: `MySQLCluster ghost does not exist in namespace ${ns}`,
+    },
+  ]);
+  const viewer = await expectError(
+    await create(
+      "bob",
+      "mysqlrestores",
+      restore({ backupName: "nosuch", target: { clusterName: "orders" } }),
+    ),
+    403,
+  );
+  expect(viewer.message).toMatch(/cannot create resource "mysqlrestores"/);
+});
