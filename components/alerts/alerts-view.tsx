@@ -15,7 +15,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import Link from "next/link";
 import { useState } from "react";
 import { PageHeading } from "../layout/page-heading";
-import { LiveIndicator } from "../live/live-indicator";
+import { ViewStatus } from "../overview/view-status";
 import { detailHref } from "../resources/model";
 import { NamespacePicker } from "../resources/namespace-picker";
 import { SEVERITIES, type DashboardAlert, type Severity } from "./derive";
@@ -101,7 +101,7 @@ function AllNamespacesAlerts() {
 }
 
 function AlertsTable({ namespace, data }: { namespace: string; data: AlertsViewData }) {
-  const { alerts, live, loading, errors, alertmanager } = data;
+  const { alerts, status, loading, errors, alertmanager } = data;
   const all = namespace === "";
   const [shown, setShown] = useState<ReadonlySet<Severity>>(new Set(SEVERITIES));
   const visible = alerts.filter((a) => shown.has(a.severity));
@@ -122,7 +122,7 @@ function AlertsTable({ namespace, data }: { namespace: string; data: AlertsViewD
               <NamespacePicker namespace={namespace} path="/alerts" allowAll />
             </ToolbarItem>
             <ToolbarItem>
-              <LiveIndicator state={live} />
+              <ViewStatus view={status} />
             </ToolbarItem>
             <ToolbarItem>
               <ToggleGroup aria-label="Severity">

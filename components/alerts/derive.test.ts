@@ -168,6 +168,24 @@ describe("alertsFromAlertmanager", () => {
     expect(unknown?.object).toBeUndefined();
     expect(clusterKindOf(external("X", { kafkacluster: "events" }))).toBe("KafkaCluster");
   });
+
+  it("never shows an empty message: the summary, else the alert's name", () => {
+    const alert = (summary: string) => ({
+      name: "MySQLReplicationLag",
+      severity: "warning",
+      summary,
+      namespace: "demo",
+      labels: {},
+    });
+    const [described, bare, blank] = alertsFromAlertmanager([
+      alert("orders-2 lags 120 s"),
+      alert(""),
+      alert("  "),
+    ]);
+    expect(described?.message).toBe("orders-2 lags 120 s");
+    expect(bare?.message).toBe("MySQLReplicationLag");
+    expect(blank?.message).toBe("MySQLReplicationLag");
+  });
 });
 
 describe("sortAlerts and countByCluster", () => {

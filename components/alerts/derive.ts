@@ -148,6 +148,8 @@ export function clusterKindOf(alert: ExternalAlert): "MySQLCluster" | "KafkaClus
 /**
  * Alertmanager's alerts in the dashboard's shape (matched to a cluster by the server), linked to
  * the cluster object when it is among `objects` (keyed `Kind/name`, of the alert's namespace).
+ * The message is the server's summary (the alert's `summary`, else `description` annotation, see
+ * `toExternalAlert`), else the alert's name: never empty, even from an older server.
  */
 export function alertsFromAlertmanager(
   alerts: readonly ExternalAlert[],
@@ -161,7 +163,7 @@ export function alertsFromAlertmanager(
       severity: normalizeSeverity(a.severity),
       source: "alertmanager" as const,
       title: a.cluster ? `${a.name} on ${a.cluster}` : a.name,
-      message: a.summary,
+      message: a.summary.trim() || a.name,
       namespace: a.namespace,
       object: found ? { plural: found.plural, name: found.object.metadata.name } : undefined,
       cluster: a.cluster,

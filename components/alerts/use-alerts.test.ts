@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AlertsResponse } from "@/lib/api/related";
 import type { Resource } from "../resources/model";
-import { combineAlerts } from "./use-alerts";
+import { allNamespacesStatus, combineAlerts } from "./use-alerts";
 
 const orders = (namespace: string): Resource => ({
   apiVersion: "mysql.pilothouse.dev/v1alpha1",
@@ -57,5 +57,35 @@ describe("combineAlerts", () => {
     expect(alerts).toHaveLength(4);
     // Most severe first.
     expect(alerts.slice(0, 2).every((a) => a.severity === "critical")).toBe(true);
+  });
+});
+
+describe("allNamespacesStatus", () => {
+  const connecting = { status: "connecting", since: null } as const;
+
+  it("says live only when both cluster lists are watched", () => {
+    const live = { mode: "live", live: { status: "live", since: 5 }, refreshedAt: 0 } as const;
+    expect(allNamespacesStatus(live, live)).toEqual({
+      mode: "live",
+      live: { status: "live", since: 5 },
+      refreshedAt: 0,
+    });
+  });
+
+  it("is polling, refreshed at the older read, for more namespaces than are watched (never Connecting)", () => {
+    const mysql = { mode: "polling", live: connecting, refreshedAt: 2_000 } as const;
+    const kafka = { mode: "polling", live: connecting, refreshedAt: 1_000 } as const;
+    const status = allNamespacesStatus(mysql, kafka);
+    expect(status.mode).toBe("polling");
+    expect(status.refreshedAt).toBe(1_000);
+    // Until both lists were read once, nothing claims a refresh time.
+    expect(allNamespacesStatus(mysql, { ...kafka, refreshedAt: 0 }).refreshedAt).toBe(0);
+  });
+
+  it("keeps a refused read visible while polling", () => {
+    const refused = { status: "refused", since: null, reason: "forbidden" } as const;
+    const mysql = { mode: "polling", live: connecting, refreshedAt: 2_000 } as const;
+    const kafka = { mode: "polling", live: refused, refreshedAt: 0 } as const;
+    expect(allNamespacesStatus(mysql, kafka).live).toEqual(refused);
   });
 });

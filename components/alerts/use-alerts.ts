@@ -9,6 +9,7 @@ import { alertKeys, resourceKeys } from "../resources/keys";
 import { ResourceListResponseSchema, type Resource } from "../resources/model";
 import {
   ALL_NAMESPACES_REFRESH_MS,
+  type AllNamespacesList,
   useAllNamespacesList,
   useResourceList,
   useVisibleNamespaces,
@@ -41,10 +42,33 @@ export function worstLive(states: readonly LiveState[]): LiveState {
   return states.reduce((worst, s) => (LIVE_RANK[s.status] < LIVE_RANK[worst.status] ? s : worst));
 }
 
+/** How an alerts view is kept current: as {@link AllNamespacesList} says it of its lists. */
+export type AlertsViewStatus = Pick<AllNamespacesList, "mode" | "live" | "refreshedAt">;
+
+/**
+ * How current an all-namespaces alerts view is, from its two cluster lists: `live` only when
+ * both are fed by watch streams (at most two namespaces); else `polling`, refreshed when the
+ * older of the two lists was last read (0 until both were read), so that the page shows
+ * "Refreshed <time>" instead of a stream state no stream will ever reach. `live` is the least
+ * current of the two, so that a refused or failing read still shows as such.
+ */
+export function allNamespacesStatus(
+  mysql: AlertsViewStatus,
+  kafka: AlertsViewStatus,
+): AlertsViewStatus {
+  const live = worstLive([mysql.live, kafka.live]);
+  if (mysql.mode === "live" && kafka.mode === "live") return { mode: "live", live, refreshedAt: 0 };
+  const polled = [mysql, kafka].filter((l) => l.mode === "polling");
+  return { mode: "polling", live, refreshedAt: Math.min(...polled.map((l) => l.refreshedAt)) };
+}
+
 /** What an alerts view shows, whatever its namespaces. */
 export interface AlertsViewData {
   alerts: DashboardAlert[];
+  /** The least current of the clusters' live states (the same as `status.live`). */
   live: LiveState;
+  /** How the view is kept current (`mode` `live` for one namespace, whose clusters are watched). */
+  status: AlertsViewStatus;
   loading: boolean;
   /** Sources that could not be read, Alertmanager's included. */
   errors: Error[];
@@ -146,9 +170,11 @@ export function useNamespaceAlerts(namespace: string) {
   );
   const queries = [mysql, kafka, backups, restores, topics, users].map((l) => l.query);
   const alertmanager = server.data?.alertmanager;
+  const live = worstLive([mysql.live, kafka.live]);
   const view: AlertsViewData = {
     alerts,
-    live: worstLive([mysql.live, kafka.live]),
+    live,
+    status: { mode: "live", live, refreshedAt: 0 },
     loading: queries.some((q) => q.isPending) || server.isPending,
     errors: [
       ...[...queries.map((q) => q.error), server.error].filter((e): e is Error => e !== null),
@@ -196,9 +222,11 @@ export function useAllNamespacesAlerts(): AlertsViewData {
     ...polled.map((p) => p.error),
     ...servers.map((s) => s.error),
   ].filter((e): e is Error => e !== null);
+  const status = allNamespacesStatus(mysql, kafka);
   return {
     alerts,
-    live: worstLive([mysql.live, kafka.live]),
+    live: status.live,
+    status,
     loading:
       visible.isPending ||
       mysql.isPending ||

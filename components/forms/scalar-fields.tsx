@@ -8,6 +8,7 @@ import {
   TextInput,
 } from "@patternfly/react-core";
 import { useState } from "react";
+import { hintOf } from "./field-hint";
 import { FieldHelp, helpIdOf, useField } from "./form-context";
 import type { FieldPath } from "./object-path";
 import type { SchemaNode } from "./schema-node";
@@ -19,12 +20,6 @@ export interface FieldProps {
   label: string;
   required: boolean;
 }
-
-/** A field's helper text: why it is read-only (edit of an immutable field), then its description. */
-const hintOf = (node: SchemaNode, readOnlyReason: string | undefined) =>
-  [readOnlyReason ? `Read-only: ${readOnlyReason}.` : undefined, node.description]
-    .filter(Boolean)
-    .join(" ") || undefined;
 
 /** What an empty input stands for: the CRD default the apiserver fills in, `3 (default)`. */
 const defaultPlaceholder = (node: SchemaNode) =>

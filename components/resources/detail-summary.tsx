@@ -15,6 +15,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { stringify } from "yaml";
 import { blockersOf, generationText } from "./blockers";
+import { lastSwitchoverOf, SWITCHOVER_OUTCOME_STATUS } from "./health";
 import { HealthLabel } from "./health-label";
 import { LocalTime } from "./local-time";
 import { ReadyLabel } from "./columns";
@@ -51,6 +52,25 @@ const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 /** The cluster kind a child object's cluster is of. */
 const clusterPluralOf = (o: Resource) =>
   o.kind.startsWith("Kafka") ? "kafkaclusters" : "mysqlclusters";
+
+/**
+ * A MySQLCluster's last switchover request: "to orders-1 — [Refused]: <message> (<local time>)",
+ * the outcome as a status label (a refusal a warning, a failure a danger); `undefined` when none
+ * is recorded.
+ */
+function lastSwitchoverText(object: Resource): ReactNode | undefined {
+  const last = lastSwitchoverOf(object);
+  if (!last) return undefined;
+  return (
+    <span data-testid="detail-last-switchover" data-outcome={last.outcome}>
+      to {last.to} —{" "}
+      <Label isCompact status={SWITCHOVER_OUTCOME_STATUS[last.outcome]}>
+        {last.outcome}
+      </Label>
+      : {last.message} (<LocalTime value={last.at} />)
+    </span>
+  );
+}
 
 /** The object's key facts: phase, readiness, cluster, generation applied or not. */
 export function StatusSummary({ object }: { object: Resource }) {
@@ -93,6 +113,7 @@ export function StatusSummary({ object }: { object: Resource }) {
         ],
         ["Ready replicas", replicasText(object)],
         ["Primary", stopped && primary ? "— (stopped)" : primary],
+        ["Last switchover", lastSwitchoverText(object)],
         [
           "Last successful backup",
           object.kind === "MySQLCluster" ? (

@@ -6,7 +6,8 @@ import type { Resource } from "./model";
 
 /**
  * A cluster's health as a label with its hint visible next to it (not only in a tooltip): a
- * Healthy that carries a hint ("replication not verified") is drawn outlined, not plain green.
+ * Healthy that carries a hint ("replication not verified", "brokers not verified") is drawn
+ * outlined, not plain green.
  */
 export function HealthLabel({ object }: { object: Resource }) {
   const { health, hint } = healthOf(object);

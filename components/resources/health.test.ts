@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthOf } from "./health";
+import { healthOf, lastSwitchoverOf } from "./health";
 import type { Resource } from "./model";
 
 const cond = (
@@ -152,5 +152,63 @@ describe("healthOf", () => {
       },
     };
     expect(healthOf(kafka)).toEqual({ health: "Healthy" });
+  });
+
+  it("shows a Kafka cluster whose brokers were not probed as Healthy with 'brokers not verified'", () => {
+    const unprobed: Resource = {
+      apiVersion: "kafka.pilothouse.dev/v1alpha1",
+      kind: "KafkaCluster",
+      metadata: { name: "events", namespace: "demo", generation: 1 },
+      spec: {},
+      status: {
+        observedGeneration: 1,
+        conditions: [
+          cond("Ready", "True", "AllNodesReady"),
+          cond(
+            "Degraded",
+            "Unknown",
+            "DatabaseChecksDisabled",
+            "brokers are not probed through the Admin API",
+          ),
+        ],
+      },
+    };
+    expect(healthOf(unprobed)).toEqual({ health: "Healthy", hint: "brokers not verified" });
+    // A MySQLCluster's unknown Degraded alone does not qualify it (its hint is about replication).
+    const mysql = withConditions(healthy, cond("Degraded", "Unknown", "DatabaseChecksDisabled"));
+    expect(healthOf(mysql)).toEqual({ health: "Healthy" });
+  });
+});
+
+describe("lastSwitchoverOf", () => {
+  const refused = {
+    from: "orders-0",
+    to: "orders-1",
+    at: "2026-11-30T06:00:00Z",
+    outcome: "Refused",
+    message: "switchover to orders-1 refused (ReplicaLagging): orders-1 is 300 s behind",
+  };
+
+  it("gives a MySQLCluster's recorded switchover, refused or completed", () => {
+    const cluster: Resource = {
+      ...healthy,
+      status: { ...healthy.status, lastSwitchover: refused },
+    };
+    expect(lastSwitchoverOf(cluster)).toEqual(refused);
+  });
+
+  it("gives nothing when no switchover was requested, the record is malformed, or for Kafka", () => {
+    expect(lastSwitchoverOf(healthy)).toBeUndefined();
+    const malformed: Resource = {
+      ...healthy,
+      status: { ...healthy.status, lastSwitchover: { to: "orders-1", outcome: "Maybe" } },
+    };
+    expect(lastSwitchoverOf(malformed)).toBeUndefined();
+    const kafka: Resource = {
+      ...healthy,
+      kind: "KafkaCluster",
+      status: { ...healthy.status, lastSwitchover: refused },
+    };
+    expect(lastSwitchoverOf(kafka)).toBeUndefined();
   });
 });

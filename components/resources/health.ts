@@ -1,10 +1,12 @@
 /**
  * The one-word health of a cluster for the overview and the cluster lists, with the hint that
  * makes it true: a cluster is only "Healthy" when its current spec is applied, every server is
- * Ready and nothing says otherwise. Pure, so the rules are unit-tested.
+ * Ready and nothing says otherwise; and the last switchover a MySQLCluster's status records.
+ * Pure, so the rules are unit-tested.
  */
+import { LastSwitchoverSchema, type LastSwitchover } from "@/lib/crds/mysql-replication";
 import { failureOf, specPending } from "./blockers";
-import { findCondition, isPaused, isStopped, type Resource } from "./model";
+import { at, findCondition, isPaused, isStopped, type Resource } from "./model";
 
 /** What the health label says. */
 export type Health =
@@ -49,8 +51,10 @@ function missingReplicas(object: Resource): string | undefined {
  *    else `NotReady`.
  * 5. Ready=True but the spec not applied (`metadata.generation` > `status.observedGeneration`):
  *    `Progressing`; fewer Ready servers than `spec.replicas`: `NotReady`.
- * 6. `Healthy`, with the hint "replication not verified" when `ReplicationHealthy` is Unknown
- *    (the operator's database checks are disabled).
+ * 6. `Healthy`, with the hint "replication not verified" when a MySQLCluster's
+ *    `ReplicationHealthy` is Unknown, or "brokers not verified" when a KafkaCluster's `Degraded`
+ *    is Unknown (the operator's database checks are disabled, reason `DatabaseChecksDisabled`:
+ *    its brokers were not probed through the Admin API).
  */
 export function healthOf(object: Resource): HealthVerdict {
   const paused = findCondition(object, "Paused");
@@ -88,8 +92,29 @@ export function healthOf(object: Resource): HealthVerdict {
   if (replication?.status === "Unknown") {
     return { health: "Healthy", hint: "replication not verified" };
   }
+  if (object.kind === "KafkaCluster" && degraded?.status === "Unknown") {
+    return { health: "Healthy", hint: "brokers not verified" };
+  }
   return { health: "Healthy" };
 }
+
+/**
+ * A MySQLCluster's last switchover request as the operator recorded it (`status.lastSwitchover`:
+ * requested primary `to`, `outcome` Succeeded / Refused / Failed, `message` with the reason,
+ * `at` an RFC 3339 time), so that a refused or completed switchover is visible on the cluster;
+ * `undefined` for other kinds, when none was requested, or when the record is malformed.
+ */
+export function lastSwitchoverOf(object: Resource): LastSwitchover | undefined {
+  if (object.kind !== "MySQLCluster") return undefined;
+  const parsed = LastSwitchoverSchema.safeParse(at(object.status, ["lastSwitchover"]));
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The label status of a switchover's outcome (PatternFly): a refusal is a warning. */
+export const SWITCHOVER_OUTCOME_STATUS: Record<
+  LastSwitchover["outcome"],
+  "success" | "warning" | "danger"
+> = { Succeeded: "success", Refused: "warning", Failed: "danger" };
 
 /** The label colour of each health (PatternFly Label colours). */
 export const HEALTH_COLOR: Record<Health, "green" | "red" | "orange" | "blue" | "grey"> = {

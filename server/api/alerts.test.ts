@@ -42,6 +42,21 @@ describe("toExternalAlert", () => {
       toExternalAlert({ labels: { namespace: "demo" }, status: { state: "unprocessed" } }, "demo"),
     ).toMatchObject({ name: "Alert", severity: "warning" });
   });
+
+  it("summarises an alert without a summary by its description, else by its name", () => {
+    const alert = (annotations: Record<string, string>) =>
+      toExternalAlert(
+        { labels: { alertname: "MySQLReplicationLag", namespace: "demo" }, annotations },
+        "demo",
+      )?.summary;
+    expect(alert({ description: "orders-2 lags 120 s behind orders-0" })).toBe(
+      "orders-2 lags 120 s behind orders-0",
+    );
+    // A blank summary is no summary.
+    expect(alert({ summary: "  ", description: "orders-2 lags" })).toBe("orders-2 lags");
+    expect(alert({})).toBe("MySQLReplicationLag");
+    expect(alert({ summary: "lag", description: "orders-2 lags" })).toBe("lag");
+  });
 });
 
 describe("fetchAlertmanagerAlerts", () => {
