@@ -1,20 +1,19 @@
 import "server-only";
-import {
+import type {
   AuthenticationV1Api,
   AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  HttpMethod,
-  KubeConfig,
-  RequestContext,
   Watch,
 } from "@kubernetes/client-node";
+import { HttpMethod, KubeConfig, RequestContext } from "@kubernetes/client-node";
 import { Agent, type Dispatcher } from "undici";
 import type { UserIdentity } from "../auth/identity";
 import { getConfig } from "../config";
 import { impersonationInterceptor } from "./impersonation";
 import { PassthroughKubeClientFactory } from "./passthrough";
 import { sessionIdToken } from "./passthrough-session";
+import { userClientsFrom } from "./user-clients";
 
 /** Timeout of one non-watch request to the apiserver, in milliseconds. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -99,14 +98,7 @@ export class KubeClientFactory {
       this.base,
       this.transport.compose(impersonationInterceptor(identity)),
     );
-    return {
-      identity,
-      customObjects: kc.makeApiClient(CustomObjectsApi),
-      authorization: kc.makeApiClient(AuthorizationV1Api),
-      authentication: kc.makeApiClient(AuthenticationV1Api),
-      core: kc.makeApiClient(CoreV1Api),
-      watch: new Watch(kc),
-    };
+    return userClientsFrom(kc, identity);
   }
 }
 

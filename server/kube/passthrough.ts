@@ -1,19 +1,11 @@
 import "server-only";
-import {
-  AuthenticationV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  HttpMethod,
-  KubeConfig,
-  RequestContext,
-  Watch,
-} from "@kubernetes/client-node";
+import { HttpMethod, KubeConfig, RequestContext } from "@kubernetes/client-node";
 import { Agent, type Dispatcher } from "undici";
 import type { UserIdentity } from "../auth/identity";
 import type { UserKubeClients } from "./client";
 import { headerPairsWithoutImpersonation } from "./impersonation";
 import { usableToken } from "./passthrough-token";
+import { userClientsFrom } from "./user-clients";
 
 export {
   EXPIRY_SKEW_SECONDS,
@@ -128,14 +120,7 @@ export class PassthroughKubeClientFactory {
    */
   forUser(identity: UserIdentity, idToken: IdTokenSource): UserKubeClients {
     const kc = new BearerKubeConfig(this.base, this.transport, idToken, this.now);
-    return {
-      identity,
-      customObjects: kc.makeApiClient(CustomObjectsApi),
-      authorization: kc.makeApiClient(AuthorizationV1Api),
-      authentication: kc.makeApiClient(AuthenticationV1Api),
-      core: kc.makeApiClient(CoreV1Api),
-      watch: new Watch(kc),
-    };
+    return userClientsFrom(kc, identity);
   }
 }
 
@@ -159,12 +144,5 @@ export function ownCredentialsClients(
   kc.loadFromFile(kubeconfigPath);
   if (!kc.getCurrentCluster())
     throw new Error(`kubeconfig ${kubeconfigPath} has no current cluster`);
-  return {
-    identity,
-    customObjects: kc.makeApiClient(CustomObjectsApi),
-    authorization: kc.makeApiClient(AuthorizationV1Api),
-    authentication: kc.makeApiClient(AuthenticationV1Api),
-    core: kc.makeApiClient(CoreV1Api),
-    watch: new Watch(kc),
-  };
+  return userClientsFrom(kc, identity);
 }
