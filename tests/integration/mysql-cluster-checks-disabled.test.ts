@@ -8,8 +8,9 @@
  * Needs the local platform: `./pilothouse up`, then `source "$(./pilothouse env)"`.
  */
 import { randomBytes } from "node:crypto";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MySQLCluster } from "@/lib/crds/mysql-cluster";
 import { SWITCHOVER_ANNOTATION } from "@/lib/crds/mysql-replication";
 import { eventually } from "./support/eventually";
 import {
@@ -59,6 +60,30 @@ function readyCluster(name: string) {
       return ready && current ? cluster : undefined;
     },
     { check: alive, timeoutMs: 90_000 },
+  );
+}
+
+/** The cluster once `pick` returns something for it. */
+function clusterWhere<T>(name: string, pick: (cluster: MySQLCluster) => T | undefined) {
+  return eventually(`${name} to match`, async () => pick(await f.api.read(name)), {
+    check: alive,
+    timeoutMs: 60_000,
+  });
+}
+
+/**
+ * Sets a pod's `Ready` condition as a kubelet would when its readiness probe fails or passes
+ * again. KWOK leaves a Running pod's conditions alone (its pod-ready stage matches Pending pods).
+ */
+async function setPodReady(name: string, ready: boolean) {
+  const status = ready ? "True" : "False";
+  await f.api.core.patchNamespacedPodStatus(
+    {
+      name,
+      namespace,
+      body: { status: { conditions: [{ type: "Ready", status, reason: "ReadinessProbe" }] } },
+    },
+    setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
   );
 }
 
@@ -116,6 +141,42 @@ describe("MySQLCluster with database checks disabled", () => {
     expect(conditions.map((c) => [c.type, c.observedGeneration])).toEqual(
       conditions.map((c) => [c.type, cluster.metadata.generation]),
     );
+  });
+
+  it("a rolled-out cluster that loses a Ready server is Degraded, not rolling out, past any deadline", async () => {
+    await f.api.patchSpec("orders", { progressDeadlineSeconds: 30 });
+    const settled = await readyCluster("orders");
+    await setPodReady("orders-1", false);
+    const degraded = await clusterWhere("orders", (c) =>
+      conditionOf(c, "Degraded")?.reason === "ServersNotReady" ? c : undefined,
+    );
+    expect(degraded.status?.phase).toBe("Degraded");
+    expect(degraded.status?.observedGeneration).toBe(settled.metadata.generation);
+    expect(degraded.status?.progressingSince).toBeUndefined();
+    expect(conditionOf(degraded, "Degraded")).toMatchObject({ status: "True" });
+    expect(conditionOf(degraded, "Degraded")?.message).toMatch(/orders-1 Running, not Ready/);
+    expect(conditionOf(degraded, "Ready")).toMatchObject({
+      status: "False",
+      reason: "ServersNotReady",
+    });
+    expect(conditionOf(degraded, "Progressing")).toMatchObject({
+      status: "False",
+      reason: "RolloutComplete",
+    });
+    // Past the 30 s deadline, the primary lost too: still a fault, never a late rollout.
+    await new Promise((resolve) => setTimeout(resolve, 31_000));
+    await setPodReady("orders-0", false);
+    const later = await clusterWhere("orders", (c) =>
+      /orders-0 .*orders-1/.test(conditionOf(c, "Degraded")?.message ?? "") ? c : undefined,
+    );
+    expect(conditionOf(later, "Progressing")?.reason).toBe("RolloutComplete");
+    expect(conditionOf(later, "Degraded")?.lastTransitionTime).toBe(
+      conditionOf(degraded, "Degraded")?.lastTransitionTime,
+    );
+    await setPodReady("orders-0", true);
+    await setPodReady("orders-1", true);
+    const recovered = await readyCluster("orders");
+    expect(conditionOf(recovered, "Degraded")?.reason).toBe("DatabaseChecksDisabled");
   });
 
   it("a cluster whose volumes cannot be provisioned misses its progress deadline and says why", async () => {

@@ -10,7 +10,7 @@ import {
   type ConditionInput,
 } from "../runtime/conditions";
 import { ownedNames } from "./names";
-import { progressDeadlineConditions, progressingSince } from "./progress-deadline";
+import { notReadySummary, progressDeadlineConditions, progressingSince } from "./progress-deadline";
 import { replicationConditions } from "./replication-conditions";
 import { instanceStatuses, primaryAvailable, type ReplicationView } from "./replication-status";
 import { desiredReplicas } from "./resources";
@@ -50,6 +50,35 @@ export function isRolledOut(statefulSet: V1StatefulSet, desired: number): boolea
     status.replicas === desired &&
     (status.readyReplicas ?? 0) === desired &&
     (status.updatedReplicas ?? 0) === desired
+  );
+}
+
+/**
+ * True when the cluster's current generation was rolled out before (`status.observedGeneration`
+ * equals `metadata.generation`) and the StatefulSet still runs it: its controller has seen its
+ * latest spec, it wants `desired` servers and has nothing newer to roll out (`currentRevision`
+ * equals `updateRevision`; when those are not reported, every server is updated). A server that
+ * is not Ready then is a fault (`Degraded`), not progress: no rollout and no progress deadline.
+ *
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/#StatefulSetStatus
+ */
+export function isSettled(
+  cluster: MySQLCluster,
+  statefulSet: V1StatefulSet,
+  desired: number,
+): boolean {
+  const status = statefulSet.status;
+  const generation = cluster.metadata.generation ?? 0;
+  if (!status || cluster.status?.observedGeneration !== generation) return false;
+  const { currentRevision, updateRevision } = status;
+  const updated =
+    currentRevision && updateRevision
+      ? currentRevision === updateRevision
+      : (status.updatedReplicas ?? 0) === desired;
+  return (
+    statefulSet.spec?.replicas === desired &&
+    (status.observedGeneration ?? 0) >= (statefulSet.metadata?.generation ?? 1) &&
+    updated
   );
 }
 
@@ -149,6 +178,7 @@ function conditionsFor(
     ];
   }
   const rolledOut = isRolledOut(statefulSet, desired);
+  const done = rolledOut || isSettled(cluster, statefulSet, desired);
   if (cluster.spec.stopped) {
     const stopped = rolledOut && pods.length === 0;
     const message = stopped
@@ -169,9 +199,9 @@ function conditionsFor(
   const readyPods = pods.filter(isPodReady).length;
   const progressing = condition(
     ConditionType.Progressing,
-    !rolledOut,
-    rolledOut ? REASON.RolloutComplete : REASON.RollingOut,
-    rolledOut
+    !done,
+    done ? REASON.RolloutComplete : REASON.RollingOut,
+    done
       ? `Generation ${generation} is applied.`
       : `Applying generation ${generation}: ${statefulSet.status?.updatedReplicas ?? 0}/${desired} servers updated, ${readyPods}/${desired} servers ready.`,
   );
@@ -186,6 +216,8 @@ function conditionsFor(
  * generation (see {@link isRolledOut}). Condition transition times move only on a status change.
  * `status.primary` is the operator's record: kept while stopped, changed only by the view.
  * Without a view, `ReplicationHealthy` and `Degraded` are Unknown (never a stop's leftovers).
+ * Once a generation is rolled out, a server that stops being Ready is a fault, not progress
+ * (see {@link isSettled}): `Progressing=False`, `Degraded=True` reason `ServersNotReady`.
  * A generation not rolled out within `spec.progressDeadlineSeconds` of `status.progressingSince`
  * turns `Progressing=False` / `Degraded=True`, reason `ProgressDeadlineExceeded`
  * (progress-deadline.ts). Every condition written carries this generation.
@@ -215,10 +247,16 @@ export function computeStatus(input: StatusInput): MySQLClusterStatus {
     // Nothing was probed: say so, instead of keeping what an earlier state (a stop) wrote.
     computed.push(...unprobedConditions(input.databaseChecksDisabled === true, generation));
   }
-  const rolledOut = statefulSet ? isRolledOut(statefulSet, desiredReplicas(cluster)) : false;
-  const since = progressingSince(cluster, rolledOut, now);
+  const desired = desiredReplicas(cluster);
+  const rolledOut = statefulSet ? isRolledOut(statefulSet, desired) : false;
+  const settled = statefulSet ? isSettled(cluster, statefulSet, desired) : false;
   const pods = input.pods;
-  const late = progressDeadlineConditions(cluster, since, pods, desiredReplicas(cluster), now);
+  const lost = pods.filter(isPodReady).length < desired;
+  if (settled && lost && !cluster.spec.stopped) {
+    computed.push(...serversNotReadyDegraded(computed, pods, desired, generation));
+  }
+  const since = progressingSince(cluster, rolledOut || settled, now);
+  const late = progressDeadlineConditions(cluster, since, pods, desired, now);
   if (late) computed.push(...late);
   const conditions = setConditions(previous.conditions, computed, now);
   const paused = findCondition(previous.conditions, ConditionType.Paused);
@@ -236,6 +274,31 @@ export function computeStatus(input: StatusInput): MySQLClusterStatus {
   if (rolledOut) status.observedGeneration = generation;
   if (statefulSet) status.primary = primary;
   return status;
+}
+
+/**
+ * `Degraded=True`, reason `ServersNotReady`, for a cluster whose rolled-out generation lost a
+ * server (see {@link isSettled}), naming each server that is not Ready and why; nothing when
+ * `computed` already says `Degraded=True` (a replication fault, more specific, is kept).
+ */
+function serversNotReadyDegraded(
+  computed: readonly ConditionInput[],
+  pods: readonly V1Pod[],
+  desired: number,
+  generation: number,
+): ConditionInput[] {
+  const degraded = computed.filter((c) => c.type === ConditionType.Degraded).at(-1);
+  if (degraded?.status === "True") return [];
+  const message = `Generation ${generation} is rolled out, but servers are not Ready: ${notReadySummary(pods, desired)}.`;
+  return [
+    {
+      type: ConditionType.Degraded,
+      status: "True",
+      reason: REASON.ServersNotReady,
+      message,
+      observedGeneration: generation,
+    },
+  ];
 }
 
 /**

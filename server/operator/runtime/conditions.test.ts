@@ -73,6 +73,27 @@ describe("setCondition", () => {
   });
 });
 
+describe("setConditions", () => {
+  it("sets each type once with its last value, so an override does not move an unchanged transition time", () => {
+    const progressing = (status: Condition["status"], reason: string) => ({
+      type: "Progressing",
+      status,
+      reason,
+      message: "",
+    });
+    const stored = setConditions([], [progressing("False", "Late"), ready("False", "A")], t0);
+    const again = setConditions(
+      stored,
+      [progressing("True", "RollingOut"), ready("False", "B"), progressing("False", "Late")],
+      t1,
+    );
+    expect(again.map((c) => [c.type, c.status, c.reason, c.lastTransitionTime])).toEqual([
+      ["Progressing", "False", "Late", "2026-01-01T10:00:00Z"],
+      ["Ready", "False", "B", "2026-01-01T10:00:00Z"],
+    ]);
+  });
+});
+
 describe("findCondition / isConditionTrue", () => {
   const list = setConditions([], [ready("True", "AllServersReady")], t0);
   it("finds by type", () => {

@@ -50,13 +50,20 @@ export function setCondition(
   return list;
 }
 
-/** Applies {@link setCondition} for each of `next`, in order. */
+/**
+ * Applies {@link setCondition} once per condition type of `next`, in the order each type first
+ * appears, with the last value given for that type: a reconcile that first computes a condition
+ * and later overrides it (e.g. a missed progress deadline) sets only the final value, so the
+ * transition time moves only when that final status differs from the stored one.
+ */
 export function setConditions(
   conditions: readonly Condition[] | undefined,
   next: readonly ConditionInput[],
   now: Date,
 ): Condition[] {
-  return next.reduce<Condition[]>(
+  const merged = new Map<string, ConditionInput>();
+  for (const condition of next) merged.set(condition.type, condition);
+  return [...merged.values()].reduce<Condition[]>(
     (list, condition) => setCondition(list, condition, now),
     [...(conditions ?? [])],
   );
