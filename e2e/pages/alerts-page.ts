@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { NamespacePickerControl } from "./namespace-picker";
 
 /** The alerts view (`/alerts`): alerts from conditions, Warning Events and Alertmanager. */
 export class AlertsPage {
@@ -28,7 +29,6 @@ export class AlertsPage {
 
   /** Chooses a namespace (or "All namespaces") in the picker. */
   async chooseNamespace(choice: string) {
-    await this.page.getByRole("textbox", { name: "Namespace", exact: true }).click();
-    await this.page.getByRole("option", { name: choice, exact: true }).click();
+    await new NamespacePickerControl(this.page).choose(choice);
   }
 }

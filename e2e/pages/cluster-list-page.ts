@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { NamespacePickerControl } from "./namespace-picker";
 
 /** The MySQL clusters list page. */
 export class ClusterListPage {
@@ -30,6 +31,7 @@ export class ClusterListPage {
 
   /** Types a namespace into the filter and submits it. */
   async showNamespace(namespace: string) {
+    await new NamespacePickerControl(this.page).hydrated();
     await this.namespaceFilter.fill(namespace);
     await this.page.getByRole("button", { name: "Show", exact: true }).click();
   }

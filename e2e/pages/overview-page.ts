@@ -1,11 +1,14 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { NamespacePickerControl } from "./namespace-picker";
 
 /** The overview (`/`): every cluster with health, alerts count and last backup. */
 export class OverviewPage {
   readonly liveStatus: Locator;
   readonly alertsTotal: Locator;
+  readonly picker: NamespacePickerControl;
 
   constructor(private readonly page: Page) {
+    this.picker = new NamespacePickerControl(page);
     this.liveStatus = page.getByTestId("live-status");
     this.alertsTotal = page.getByTestId("alerts-total");
   }
@@ -17,22 +20,17 @@ export class OverviewPage {
 
   /** The namespace picker's input (typeahead select filled from GET /api/v1/namespaces). */
   namespacePicker(): Locator {
-    return this.page.getByRole("textbox", { name: "Namespace", exact: true });
+    return this.picker.input;
   }
 
   /** Opens the namespace picker and returns the names it offers, top to bottom. */
   async namespaceChoices(): Promise<string[]> {
-    await this.namespacePicker().click();
-    const options = this.page.getByRole("option");
-    await expect(options.first()).toBeVisible();
-    await expect(this.page.getByRole("option", { name: "Loading namespaces…" })).toHaveCount(0);
-    return (await options.allTextContents()).map((t) => t.trim());
+    return this.picker.choices();
   }
 
   /** Chooses a namespace (or "All namespaces") in the picker. */
   async chooseNamespace(choice: string) {
-    await this.namespacePicker().click();
-    await this.page.getByRole("option", { name: choice, exact: true }).click();
+    await this.picker.choose(choice);
   }
 
   row(plural: "mysqlclusters" | "kafkaclusters", name: string): Locator {

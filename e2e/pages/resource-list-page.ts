@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { NamespacePickerControl } from "./namespace-picker";
 
 /** The list page of any kind (`/{plural}?namespace=`), with search, sort and virtual rows. */
 export class ResourceListPage {
@@ -8,12 +9,14 @@ export class ResourceListPage {
   readonly table: Locator;
   readonly scrollArea: Locator;
   readonly createButton: Locator;
+  readonly picker: NamespacePickerControl;
 
   constructor(
     private readonly page: Page,
     readonly plural: string,
     readonly title: string,
   ) {
+    this.picker = new NamespacePickerControl(page);
     this.liveStatus = page.getByTestId("live-status");
     this.search = page.getByRole("textbox", { name: `Search ${title}` });
     this.count = page.getByTestId("result-count");
@@ -29,22 +32,17 @@ export class ResourceListPage {
 
   /** The namespace picker's input (typeahead select filled from GET /api/v1/namespaces). */
   namespacePicker(): Locator {
-    return this.page.getByRole("textbox", { name: "Namespace", exact: true });
+    return this.picker.input;
   }
 
   /** Opens the namespace picker and returns the names it offers, top to bottom. */
   async namespaceChoices(): Promise<string[]> {
-    await this.namespacePicker().click();
-    const options = this.page.getByRole("option");
-    await expect(options.first()).toBeVisible();
-    await expect(this.page.getByRole("option", { name: "Loading namespaces…" })).toHaveCount(0);
-    return (await options.allTextContents()).map((t) => t.trim());
+    return this.picker.choices();
   }
 
   /** Chooses a namespace (or "All namespaces") in the picker. */
   async chooseNamespace(choice: string) {
-    await this.namespacePicker().click();
-    await this.page.getByRole("option", { name: choice, exact: true }).click();
+    await this.picker.choose(choice);
   }
 
   async expectLive() {
