@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { plainIssue } from "@/lib/api/errors";
 import { kindByPlural, type KindInfo } from "@/lib/api/kinds";
@@ -28,6 +29,20 @@ describe("newDocument", () => {
       metadata: { name: "", namespace: "demo" },
       spec: { engine: "mysql", replicas: 3, storage: { size: "10Gi" } },
     });
+  });
+
+  it("names every required field of a new object, empty, so its YAML shows what to fill", () => {
+    expect(newDocument(kind("kafkausers"), "demo").spec).toMatchObject({ clusterName: "" });
+    expect(newDocument(kind("kafkatopics"), "demo").spec).toMatchObject({ clusterName: "" });
+    const backup = newDocument(kind("mysqlbackups"), "demo").spec;
+    expect(backup).toMatchObject({ clusterName: "", storageName: "" });
+    // Optional strings without a default stay absent: a restore's target is one of two.
+    const restore = newDocument(kind("mysqlrestores"), "demo").spec;
+    expect(restore).toEqual({ backupName: "", target: {} });
+    // An untouched required field is still refused on its path.
+    const schema = requestSchemaFor(kind("kafkausers"), "create");
+    const errors = validateDocument(schema, newDocument(kind("kafkausers"), "demo"));
+    expect(errors["spec.clusterName"]).toBeDefined();
   });
 });
 
@@ -165,6 +180,18 @@ describe("plainIssue", () => {
     });
     expect(errors["spec.clusterName"]).toBe("is required");
     expect(Object.values(errors).join(" ")).not.toMatch(/Invalid input/);
+  });
+
+  it("words zod's default bounds for a user, and an empty string as empty", () => {
+    const word = (schema: z.ZodType, value: unknown) =>
+      plainIssue(schema.safeParse(value).error?.issues[0] ?? { message: "" }).message;
+    expect(word(z.string().min(1), "")).toBe("must not be empty");
+    expect(word(z.string().min(3), "ab")).toBe("must be at least 3 characters");
+    expect(word(z.string().max(2), "abc")).toBe("must be at most 2 characters");
+    expect(word(z.number().positive(), 0)).toBe("must be greater than 0");
+    expect(word(z.array(z.string()).min(1), [])).toBe("must be at least 1 item");
+    // A bound with the schema's own message is kept.
+    expect(word(z.string().min(1, "name the cluster"), "")).toBe("name the cluster");
   });
 
   it("words a wrong type and keeps the schema's own messages", () => {

@@ -89,9 +89,13 @@ export function requestSchemaFor(kind: KindInfo, mode: FormMode): z.ZodType {
   return mode === "create" ? schemas.create : schemas.update;
 }
 
-/** A new object of `kind` in `namespace`: the CRD's defaults and the kind's presets. */
+/**
+ * A new object of `kind` in `namespace`: the CRD's defaults, `""` for each required string
+ * without one (so the YAML view names every field to fill, e.g. `spec.clusterName`), and the
+ * kind's presets.
+ */
 export function newDocument(kind: KindInfo, namespace: string): JsonObject {
-  const defaults = initialValueOf(specJsonSchema(kind.specSchema));
+  const defaults = initialValueOf(specJsonSchema(kind.specSchema), { blankRequiredStrings: true });
   const preset = CREATE_PRESETS[kind.plural] ?? {};
   return {
     apiVersion: kind.apiVersion,

@@ -124,8 +124,15 @@ function valueFits(node: SchemaNode, value: unknown): boolean {
  * The value a new object of `node` starts with: its `default`, else for an object the defaults
  * of its properties plus the required objects below it (so required sections are there to fill),
  * else `undefined`. Optional sections without a default stay absent, as the CRD would leave them.
+ *
+ * @param options.blankRequiredStrings - also start each required string without a default as
+ *   `""` (e.g. a KafkaUser's `spec.clusterName`), so a new object's YAML shows every field the
+ *   user must fill; the form's required text fields hold `""` when empty too.
  */
-export function initialValueOf(node: SchemaNode): unknown {
+export function initialValueOf(
+  node: SchemaNode,
+  options: { blankRequiredStrings?: boolean } = {},
+): unknown {
   const isObject = fieldKindOf(node) === "object" && node.properties !== undefined;
   // An object defaulted to `{}` (zod's `prefault`) gets its properties' defaults from the
   // apiserver too: show them, so the form tells what the created object will hold.
@@ -136,9 +143,19 @@ export function initialValueOf(node: SchemaNode): unknown {
   const required = new Set(node.required ?? []);
   const value: JsonObject = isJsonObject(node.default) ? structuredClone(node.default) : {};
   for (const [name, child] of Object.entries(node.properties)) {
-    const childIsObject = fieldKindOf(child) === "object";
-    if (child.default === undefined && !(childIsObject && required.has(name))) continue;
-    const initial = initialValueOf(child);
+    const kind = fieldKindOf(child);
+    if (
+      options.blankRequiredStrings &&
+      kind === "string" &&
+      required.has(name) &&
+      child.default === undefined &&
+      value[name] === undefined
+    ) {
+      value[name] = "";
+      continue;
+    }
+    if (child.default === undefined && !(kind === "object" && required.has(name))) continue;
+    const initial = initialValueOf(child, options);
     if (initial !== undefined && value[name] === undefined) value[name] = initial;
   }
   return value;

@@ -59,14 +59,37 @@ export interface IssueLike {
 /** zod's wording of a wrong type, `Invalid input: expected string, received undefined`. */
 const INVALID_TYPE = /^Invalid input: expected (\w+), received (\w+)$/;
 
+/** zod's wording of a bound, `Too small: expected string to have >=1 characters`. */
+const BOUND = /^Too (small|big): expected (string|number|array) to (?:have|be) ([<>]=?)(\d+)/;
+
+/** A bound in words: "must not be empty", "must be at least 3 characters", "must be at most 9". */
+function plainBound(message: string): string | undefined {
+  const match = BOUND.exec(message);
+  if (!match) return undefined;
+  const [, size, type, op, limit] = match;
+  if (size === "small" && type === "string" && op === ">=" && limit === "1") {
+    return "must not be empty";
+  }
+  const plural = limit === "1" ? "" : "s";
+  const unit = type === "string" ? ` character${plural}` : type === "array" ? ` item${plural}` : "";
+  const bound =
+    op === ">=" ? "at least" : op === "<=" ? "at most" : op === ">" ? "greater than" : "less than";
+  return `must be ${bound} ${limit}${unit}`;
+}
+
 /**
  * A zod issue in words a user reads on a field: a missing value "is required", a value of the
- * wrong type "must be a number" (zod's own `Invalid input: expected …` wording is for developers).
+ * wrong type "must be a number", an empty string "must not be empty" (zod's own
+ * `Invalid input: expected …` and `Too small: expected …` wordings are for developers).
  * Messages the schemas set themselves are kept.
  */
 export function plainIssue<T extends { code?: string; message: string; input?: unknown }>(
   issue: T,
 ): T {
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    const message = plainBound(issue.message);
+    return message ? { ...issue, message } : issue;
+  }
   if (issue.code !== "invalid_type") return issue;
   const match = INVALID_TYPE.exec(issue.message);
   const missing = ("input" in issue && issue.input === undefined) || match?.[2] === "undefined";
