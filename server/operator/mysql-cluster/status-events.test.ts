@@ -81,7 +81,7 @@ describe("transitionEvents", () => {
       now,
     });
     expect(transitionEvents(readyStatus, lost)).toEqual([
-      { type: "Warning", reason: "NotReady", message: "2/3 servers ready; waiting for orders-2." },
+      { type: "Warning", reason: "NotReady", message: "2/3 servers ready; not Ready: orders-2." },
     ]);
     const scaling = computeStatus({
       cluster: { ...aCluster({ replicas: 5 }, { generation: 3 }), status: readyStatus },

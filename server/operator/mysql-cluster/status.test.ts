@@ -61,7 +61,7 @@ describe("computeStatus", () => {
     expect(condition(status, "Ready")).toMatchObject({
       status: "False",
       reason: "ServersNotReady",
-      message: "1/3 servers ready; waiting for orders-1.",
+      message: "1/3 servers ready; not Ready: orders-1.",
     });
     expect(condition(status, "Progressing")).toMatchObject({
       status: "True",

@@ -131,13 +131,13 @@ function readyCondition(
   const readyPods = pods.filter(isPodReady);
   const primaryPodReady = readyPods.some((pod) => pod.metadata?.name === primary);
   const counts = `${readyPods.length}/${desired} servers ready`;
-  const waitingFor = pods
+  const notReadyNames = pods
     .filter((pod) => !isPodReady(pod))
     .map((pod) => pod.metadata?.name ?? "?")
     .sort();
-  const waiting = waitingFor.length > 0 ? `; waiting for ${waitingFor.join(", ")}` : "";
+  const notReady = notReadyNames.length > 0 ? `; not Ready: ${notReadyNames.join(", ")}` : "";
   if (!primaryPodReady || readyPods.length < desired) {
-    const message = `${counts}${primaryPodReady ? "" : `; primary ${primary} not ready`}${waiting}.`;
+    const message = `${counts}${primaryPodReady ? "" : `; primary ${primary} not ready`}${notReady}.`;
     return condition(ConditionType.Ready, false, REASON.ServersNotReady, message);
   }
   if (instances) {
