@@ -66,6 +66,27 @@ describe("readJsonBody", () => {
     const broken = await readJsonBody(post("{"));
     expect(broken.ok ? 0 : broken.error.status).toBe(400);
   });
+
+  it("says a missing body is missing, with or without a Content-Type, not a wrong media type", async () => {
+    for (const request of [post(null, {}), post(""), post("  \n")]) {
+      const result = await readJsonBody(request);
+      expect(result.ok ? 0 : result.error.status).toBe(400);
+      expect(result.ok ? "" : result.error.body.error.message).toMatch(/^The request has no body/);
+    }
+  });
+
+  it("refuses JSON that is not an object, naming what it is", async () => {
+    const message = async (text: string) => {
+      const result = await readJsonBody(post(text));
+      expect(result.ok ? 0 : result.error.status).toBe(400);
+      return result.ok ? "" : result.error.body.error.message;
+    };
+    expect(await message("[]")).toBe("The body must be a JSON object, not an array.");
+    expect(await message('"x"')).toBe("The body must be a JSON object, not a string.");
+    expect(await message("null")).toBe("The body must be a JSON object, not null.");
+    const object = await readJsonBody(post('{"a":1}'));
+    expect(object.ok ? object.value : undefined).toEqual({ a: 1 });
+  });
 });
 
 describe("jsonDepth", () => {

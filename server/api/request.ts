@@ -88,23 +88,23 @@ export function jsonDepth(text: string, max = Infinity): number {
   return deepest;
 }
 
+/** What a JSON value is, in the words of a message: "an array", "a string", "null". */
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
 /**
- * Reads a JSON request body: 415 unless `Content-Type: application/json` (which a cross-site
- * form cannot send without a CORS preflight), 413 over {@link MAX_BODY_BYTES} (see
- * {@link readLimitedText}), 400 when it is not JSON or nests deeper than {@link MAX_JSON_DEPTH}.
+ * Reads a JSON object request body (the object to create or update): 415 unless
+ * `Content-Type: application/json` (which a cross-site form cannot send without a CORS
+ * preflight), 413 over {@link MAX_BODY_BYTES} (see {@link readLimitedText}), 400 when the body
+ * is missing or empty, is not JSON, nests deeper than {@link MAX_JSON_DEPTH}, or is not an
+ * object (`[]`, `"x"`, `null`).
  */
 export async function readJsonBody(request: Request): Promise<Parsed<unknown>> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    return {
-      ok: false,
-      error: apiError(
-        415,
-        "UnsupportedMediaType",
-        "Send the body as Content-Type: application/json.",
-      ),
-    };
-  }
+  const json = /^application\/json\s*(;|$)/i.test(type);
   let text: string | null;
   try {
     text = await readLimitedText(request, MAX_BODY_BYTES);
@@ -112,15 +112,30 @@ export async function readJsonBody(request: Request): Promise<Parsed<unknown>> {
     return { ok: false, error: apiError(400, "BadRequest", "The body could not be read.") };
   }
   if (text === null) return { ok: false, error: tooLarge() };
+  if (text.trim() === "") {
+    const message =
+      "The request has no body: send the object as JSON (Content-Type: application/json).";
+    return { ok: false, error: apiError(400, "BadRequest", message) };
+  }
+  if (!json) {
+    const message = "Send the body as Content-Type: application/json.";
+    return { ok: false, error: apiError(415, "UnsupportedMediaType", message) };
+  }
   if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     const message = `The body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`;
     return { ok: false, error: apiError(400, "BadRequest", message) };
   }
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch {
     return { ok: false, error: apiError(400, "BadRequest", "The body is not valid JSON.") };
   }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const message = `The body must be a JSON object, not ${jsonTypeOf(value)}.`;
+    return { ok: false, error: apiError(400, "BadRequest", message) };
+  }
+  return { ok: true, value };
 }
 
 /** The query string of a request as a plain object (last value wins). */
