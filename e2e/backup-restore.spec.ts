@@ -314,6 +314,16 @@ test("the MySQLBackup form offers only its cluster's storages, and says when it 
   const backup = await readRun(REFS.mysqlbackups, DEMO_NAMESPACE, `${picks}-manual`);
   expect(backup.spec).toMatchObject({ clusterName: picks, storageName: "archive" });
 
+  // The restore form offers the namespace's backups (name, cluster, phase), not a free-text name.
+  await form.gotoCreate("mysqlrestores", DEMO_NAMESPACE);
+  const backupName = form.field("Backup name", "combobox");
+  await expect(
+    backupName.locator("option", { hasText: `${picks}-manual — ${picks}, ` }),
+  ).toHaveCount(1);
+  await backupName.selectOption(`${picks}-manual`);
+  await form.show("YAML");
+  await expect(form.yamlLines).toContainText(`backupName: ${picks}-manual`);
+
   // A client that skips the form is refused by the API, on the field, with the choices.
   const refused = await page.request.post(`/api/v1/namespaces/${DEMO_NAMESPACE}/mysqlbackups`, {
     data: {

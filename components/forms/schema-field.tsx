@@ -13,6 +13,7 @@ import {
 import { AngleDownIcon, AngleRightIcon } from "@patternfly/react-icons";
 import { useId, useState } from "react";
 import { BackupStorageField } from "./backup-storage-field";
+import { RestoreBackupField } from "./restore-backup-field";
 import { ArrayField, MapField } from "./collection-fields";
 import { FieldHelp, hasErrorWithin, useField, useResourceForm } from "./form-context";
 import { dotted, type FieldPath } from "./object-path";
@@ -35,12 +36,16 @@ import {
 
 /**
  * The field for one schema node, chosen by {@link fieldKindOf}; a MySQLBackup's
- * `spec.storageName` offers its cluster's storages.
+ * `spec.storageName` offers its cluster's storages, a MySQLRestore's `spec.backupName` the
+ * namespace's backups.
  */
 export function SchemaField(props: FieldProps) {
   const { plural } = useResourceForm();
   if (plural === "mysqlbackups" && dotted(props.path) === "spec.storageName") {
     return <BackupStorageField {...props} />;
+  }
+  if (plural === "mysqlrestores" && dotted(props.path) === "spec.backupName") {
+    return <RestoreBackupField {...props} />;
   }
   switch (fieldKindOf(props.node)) {
     case "string":
