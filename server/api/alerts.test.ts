@@ -34,6 +34,11 @@ describe("toExternalAlert", () => {
       summary: "orders-2 lags 120 s",
     });
     expect(toExternalAlert({ labels: { namespace: "other" } }, "demo")).toBeNull();
+    // Scraped without honor_labels, the object's namespace is exported_namespace and namespace
+    // is the operator's own.
+    const scraped = { namespace: "pilothouse-system", exported_namespace: "demo", cluster: "a" };
+    expect(toExternalAlert({ labels: scraped }, "demo")).toMatchObject({ namespace: "demo" });
+    expect(toExternalAlert({ labels: scraped }, "pilothouse-system")).toBeNull();
     expect(
       toExternalAlert({ labels: { namespace: "demo" }, status: { state: "suppressed" } }, "demo"),
     ).toBeNull();
@@ -78,6 +83,12 @@ describe("fetchAlertmanagerAlerts", () => {
     expect(url.pathname).toBe("/api/v2/alerts");
     expect(url.searchParams.get("filter")).toBe('namespace="demo"');
     expect(url.searchParams.get("silenced")).toBe("false");
+    // A second query finds the alerts whose namespace Prometheus renamed exported_namespace;
+    // the same alert answered twice is shown once.
+    const second = fake.mock.calls[1]?.[0];
+    const url2 = new URL(typeof second === "string" ? second : "http://missing/");
+    expect(url2.searchParams.get("filter")).toBe('exported_namespace="demo"');
+    expect(alerts).toHaveLength(1);
   });
 
   it("fails with the status when Alertmanager answers an error, and on a foreign answer", async () => {

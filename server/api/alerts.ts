@@ -48,6 +48,8 @@ const AlertmanagerEnvSchema = z.object({
 const GettableAlertSchema = z.object({
   labels: z.record(z.string(), z.string()),
   annotations: z.record(z.string(), z.string()).optional(),
+  /** Alertmanager's hash of the labels: one per alert. */
+  fingerprint: z.string().optional(),
   startsAt: z.string().optional(),
   status: z.object({ state: z.string() }).optional(),
 });
@@ -81,14 +83,30 @@ const SHOWN_STATES = new Set(["active", "unprocessed"]);
 const SUMMARY_ANNOTATIONS = ["summary", "description", "message"] as const;
 
 /**
- * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace` or is
- * suppressed. Severity is the `severity` label in lower case (`warning` when absent); the cluster
+ * The namespace of the object an alert is about: its `exported_namespace` label when it has one,
+ * else its `namespace` label. Prometheus renames a scraped series' own `namespace` label to
+ * `exported_namespace` when the target's `namespace` label (the operator pod's) clashes with it
+ * and `honor_labels` is false, the Prometheus Operator's default for a ServiceMonitor or
+ * PodMonitor.
+ *
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config (honor_labels)
+ */
+export function alertNamespaceOf(labels: Record<string, string>): string | undefined {
+  return labels.exported_namespace ?? labels.namespace;
+}
+
+/** The label matchers that find the alerts about `namespace` (Alertmanager ANDs a query's). */
+const NAMESPACE_LABELS = ["namespace", "exported_namespace"] as const;
+
+/**
+ * An Alertmanager alert in the UI's terms, or `null` when it is not about `namespace` (see
+ * {@link alertNamespaceOf}) or is suppressed. Severity is the `severity` label in lower case (`warning` when absent); the cluster
  * is the first of {@link CLUSTER_LABELS} present; the summary is the first non-blank of the
  * `summary`, `description` and `message` annotations, else the alert's name (`alertname`).
  */
 export function toExternalAlert(alert: GettableAlert, namespace: string): ExternalAlert | null {
   const { labels } = alert;
-  if (labels.namespace !== namespace) return null;
+  if (alertNamespaceOf(labels) !== namespace) return null;
   if (alert.status && !SHOWN_STATES.has(alert.status.state)) return null;
   const cluster = CLUSTER_LABELS.map((key) => labels[key]).find((v) => v !== undefined);
   const annotations = alert.annotations ?? {};
@@ -117,8 +135,38 @@ export async function fetchAlertmanagerAlerts(
   namespace: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<ExternalAlert[]> {
+  // One query per label: Alertmanager ANDs the matchers of one query.
+  const lists = await Promise.all(
+    NAMESPACE_LABELS.map((label) =>
+      queryAlertmanager(baseUrl, `${label}="${namespace}"`, fetchImpl),
+    ),
+  );
+  const seen = new Set<string>();
+  return lists
+    .flat()
+    .filter((alert) => {
+      const key = alert.fingerprint ?? JSON.stringify(alert.labels);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((alert) => toExternalAlert(alert, namespace))
+    .filter((alert): alert is ExternalAlert => alert !== null);
+}
+
+/**
+ * Alertmanager's active alerts (`GET /api/v2/alerts`) matching `filter`, neither silenced nor
+ * inhibited.
+ *
+ * @throws Error as {@link fetchAlertmanagerAlerts} does.
+ */
+async function queryAlertmanager(
+  baseUrl: string,
+  filter: string,
+  fetchImpl: typeof fetch,
+): Promise<GettableAlert[]> {
   const query = new URLSearchParams({ active: "true", silenced: "false", inhibited: "false" });
-  query.append("filter", `namespace="${namespace}"`);
+  query.append("filter", filter);
   const response = await fetchImpl(`${baseUrl}/api/v2/alerts?${query.toString()}`, {
     headers: { Accept: "application/json" },
     signal: AbortSignal.timeout(ALERTMANAGER_TIMEOUT_MS),
@@ -130,9 +178,7 @@ export async function fetchAlertmanagerAlerts(
   if (!response.ok) throw new Error(`Alertmanager answered HTTP ${response.status}`);
   const parsed = GettableAlertsSchema.safeParse(await response.json());
   if (!parsed.success) throw new Error("Alertmanager's answer is not an alert list");
-  return parsed.data
-    .map((alert) => toExternalAlert(alert, namespace))
-    .filter((alert): alert is ExternalAlert => alert !== null);
+  return parsed.data;
 }
 
 /** Why a fetch failed: the socket's error code (ECONNREFUSED) when there is one, else its message. */

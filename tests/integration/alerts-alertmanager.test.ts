@@ -125,12 +125,25 @@ describe("alerts from a real Alertmanager", () => {
         { alertname: "PilothouseMySQLPrimaryUnavailable", namespace: hidden, cluster: "secret" },
         `MySQLCluster ${hidden}/secret has no writable primary`,
       ),
+      // As a Prometheus that scraped the operator without honor_labels sends it: the cluster's
+      // namespace renamed exported_namespace, namespace the operator's own.
+      firing(
+        {
+          alertname: "PilothouseMySQLClusterNotReady",
+          namespace: "pilothouse-system",
+          exported_namespace: ns,
+          cluster: "journal",
+          severity: "warning",
+        },
+        `MySQLCluster ${ns}/journal is not Ready`,
+      ),
     ]);
     const body = await expectJson<AlertsResponse>(await getAlerts("alice", ns), 200);
     expect(body.alertmanager).toEqual({ configured: true });
     const byName = body.alerts.map((a) => [a.name, a.cluster, a.severity, a.namespace]).sort();
     expect(byName).toEqual([
       ["PilothouseKafkaUnderReplicatedPartitions", "events", "warning", ns],
+      ["PilothouseMySQLClusterNotReady", "journal", "warning", ns],
       ["PilothouseMySQLPrimaryUnavailable", "orders", "critical", ns],
       ["ReplicaLag", "billing", "info", ns],
     ]);
