@@ -1,6 +1,7 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { untilHydrated } from "./hydration";
 
-/** How long the picker may take to hydrate and open under a loaded machine, in ms. */
+/** How long the picker may take to open under a loaded machine, in ms. */
 const OPEN_TIMEOUT_MS = 30_000;
 
 /**
@@ -9,7 +10,7 @@ const OPEN_TIMEOUT_MS = 30_000;
  *
  * The server renders the picker before React hydrates it, and a click on the server-rendered
  * input does nothing; on a loaded machine that window is seconds long. So opening waits until
- * React owns the input and retries the click until the options show.
+ * React owns the input ({@link untilHydrated}) and retries the click until the options show.
  */
 export class NamespacePickerControl {
   readonly input: Locator;
@@ -22,17 +23,7 @@ export class NamespacePickerControl {
 
   /** Waits until React owns the input (its handlers are attached). */
   async hydrated() {
-    await expect(this.input).toBeVisible();
-    await this.input.evaluate(
-      (el) =>
-        new Promise<void>((resolve) => {
-          const owned = () => Object.keys(el).some((k) => k.startsWith("__reactFiber$"));
-          const check = () => (owned() ? resolve() : setTimeout(check, 50));
-          check();
-        }),
-      undefined,
-      { timeout: OPEN_TIMEOUT_MS },
-    );
+    await untilHydrated(this.input);
   }
 
   /** Opens the picker (once hydrated) and waits for its options. */

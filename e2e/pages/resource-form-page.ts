@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from "@playwright/test";
+import { untilHydrated } from "./hydration";
 
 type Role = "textbox" | "spinbutton" | "combobox" | "checkbox";
 
@@ -22,10 +23,12 @@ export class ResourceFormPage {
 
   async gotoCreate(plural: string, namespace: string) {
     await this.page.goto(`/${plural}/new?namespace=${namespace}`);
+    await untilHydrated(this.submitButton);
   }
 
   async gotoEdit(plural: string, namespace: string, name: string) {
     await this.page.goto(`/${plural}/${namespace}/${name}/edit`);
+    await untilHydrated(this.submitButton);
   }
 
   /** Opens the edit form the way a user does: the detail page's Edit link. */

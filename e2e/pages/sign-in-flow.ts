@@ -1,4 +1,5 @@
 import { expect, type Page } from "@playwright/test";
+import { untilHydrated } from "./hydration";
 
 /** A demo user of the local OpenID provider (platform/oidc/users.ts). */
 export interface DemoLogin {
@@ -22,4 +23,6 @@ export async function signIn(page: Page, user: DemoLogin, returnTo = "/mysqlclus
   await page.locator('input[name="password"]').fill(user.password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByTestId("current-user")).toHaveText(user.name);
+  // The page is server-rendered: act on it only once React owns it.
+  await untilHydrated(page.getByTestId("current-user"));
 }
