@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { BackupPhase, MySQLBackupStatus } from "@/lib/crds/mysql-backup";
 import { backupChoices } from "./backup-choices";
 
-const backup = (name: string, phase: string | undefined, completionTime?: string) => ({
+/** A MySQLBackup as the API lists it; its status typed by the CRD, so field names cannot drift. */
+const backup = (name: string, phase: BackupPhase | undefined, completedAt?: string) => ({
   metadata: { name, creationTimestamp: "2026-11-01T00:00:00Z" },
   spec: { clusterName: "orders", storageName: "main" },
-  status: phase ? { phase, completionTime } : undefined,
+  status: phase ? ({ phase, completedAt } satisfies MySQLBackupStatus) : undefined,
 });
 
 describe("backupChoices", () => {

@@ -23,7 +23,7 @@ export function backupChoices(backups: readonly unknown[]): BackupChoice[] {
     const name = text(at(backup, ["metadata", "name"]));
     const cluster = text(at(backup, ["spec", "clusterName"]));
     const phase = text(at(backup, ["status", "phase"])) || "Pending";
-    const completed = text(at(backup, ["status", "completionTime"]));
+    const completed = text(at(backup, ["status", "completedAt"]));
     const created = text(at(backup, ["metadata", "creationTimestamp"]));
     const when = completed ? `, completed ${completed}` : "";
     return {

@@ -152,7 +152,7 @@ describe("alerts from a real Alertmanager", () => {
     expect(Date.parse(primary?.startsAt ?? "")).toBeGreaterThan(Date.now() - 600_000);
     // A viewer of the namespace sees the same alerts.
     const asBob = await expectJson<AlertsResponse>(await getAlerts("bob", ns), 200);
-    expect(asBob.alerts).toHaveLength(3);
+    expect(asBob.alerts).toHaveLength(4);
   });
 
   it("refuses a namespace the user may not see, without its alerts", async () => {
