@@ -44,6 +44,8 @@ test("alice stops and starts a cluster with confirmation; a running restore refu
   await detail.runAction("stop", "Stop");
   await expect(detail.requested).toContainText("Stop requested");
   await expect(detail.phase).toHaveText("Stopped", { timeout: 60_000 });
+  // Labelled Stopped only once the operator says so (Stopped=True), not when it was asked.
+  await expect(page.getByTestId("detail-stopped")).toHaveText("Stopped");
   await expect(detail.action("start")).toBeVisible();
   await expect(detail.action("stop")).toHaveCount(0);
 

@@ -33,13 +33,28 @@ describe("availability", () => {
     const running = availability(cluster(), ACTIONS, { backups: done, restores: [] });
     expect(running.stop).toEqual({ shown: true, blockedBy: undefined });
     expect(running.start?.shown).toBe(false);
-    const stopped = availability(cluster({}, { stopped: true }), ACTIONS, {
+    const stoppedCondition = {
+      type: "Stopped",
+      status: "True" as const,
+      reason: "Stopped",
+      message: "",
+      lastTransitionTime: "2026-01-01T00:00:00Z",
+    };
+    const stoppedStatus = { status: { conditions: [stoppedCondition] } };
+    const stopped = availability(cluster(stoppedStatus, { stopped: true }), ACTIONS, {
       backups: done,
       restores: [],
     });
     expect(stopped.start?.shown).toBe(true);
     expect(stopped.stop?.shown).toBe(false);
-    expect(stopped.backup?.blockedBy).toMatch(/stopped/);
+    expect(stopped.backup?.blockedBy).toBe("The cluster is stopped: start it to take a backup.");
+    // Asked to stop, not stopped yet: start is offered (it cancels the stop), backup is not.
+    const stopping = availability(cluster({}, { stopped: true }), ACTIONS, {
+      backups: done,
+      restores: [],
+    });
+    expect(stopping.start?.shown).toBe(true);
+    expect(stopping.backup?.blockedBy).toMatch(/^The cluster is stopping/);
   });
 
   it("refuses stop and a second restore while a restore runs into the cluster", () => {

@@ -5,7 +5,14 @@
  */
 import type { ActionName } from "@/lib/api/kinds";
 import type { Verb } from "@/lib/api/permissions";
-import { at, clusterNameOf, isPaused, isStopped, type Resource } from "../resources/model";
+import {
+  at,
+  clusterNameOf,
+  isPaused,
+  isStopped,
+  stopStateOf,
+  type Resource,
+} from "../resources/model";
 
 /** Whether one action can be asked for, and why not. */
 export interface Availability {
@@ -90,7 +97,11 @@ export function availability(
           shown: true,
           blockedBy:
             deletingBusy ??
-            (stopped ? "The cluster is stopped: start it to take a backup." : undefined) ??
+            (stopped
+              ? stopStateOf(object) === "stopped"
+                ? "The cluster is stopped: start it to take a backup."
+                : "The cluster is stopping: start it again to take a backup."
+              : undefined) ??
             (hasBackupStorage(object)
               ? undefined
               : "The cluster has no backup storage: add one to spec.backup.storages first.") ??

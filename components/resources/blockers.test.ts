@@ -122,6 +122,27 @@ describe("blockersOf", () => {
     expect(generationText(stopped)).toBe("2 (applied)");
     expect(isStopped({ ...stopped, spec: {} })).toBe(false);
   });
+
+  it("says a stop the operator has not carried out yet is waiting, and why", () => {
+    const stopping: Resource = {
+      ...base,
+      spec: { stopped: true },
+      status: {
+        observedGeneration: 2,
+        phase: "Ready",
+        conditions: [
+          cond("Ready", "True", "AllServersReady"),
+          cond("Stopped", "False", "WaitingForBackup", "MySQLBackup b1 is running"),
+        ],
+      },
+    };
+    expect(blockersOf(stopping)).toEqual([
+      {
+        title: "Stop requested, not done yet: WaitingForBackup",
+        detail: "MySQLBackup b1 is running",
+      },
+    ]);
+  });
 });
 
 describe("failureOf and progressOf", () => {
@@ -176,7 +197,8 @@ describe("failureOf and progressOf", () => {
       status: { observedGeneration: 2, conditions: [cond("Ready", "False", "ServersNotReady")] },
     };
     expect(failureOf(notReady)).toBeUndefined();
-    expect(generationText(notReady)).toBe("2 (applied)");
+    // Nor "applied": the operator has seen the spec, but it is not in effect.
+    expect(generationText(notReady)).toBe("2 — seen by the operator, not Ready: ServersNotReady");
   });
 });
 

@@ -4,7 +4,7 @@
  * conditions in their bad state with their reasons (not the Ready=False of a cluster stopped on
  * purpose). Pure, for the detail page's "Blocked" panel and generation line.
  */
-import { findCondition, isPaused, isStopped, type Resource } from "./model";
+import { findCondition, isPaused, isStopped, stopStateOf, type Resource } from "./model";
 
 export interface Blocker {
   /** Short headline, e.g. "Deletion waits for finalizer mysql.pilothouse.dev/deletion-policy". */
@@ -80,7 +80,7 @@ export function progressOf(object: Resource): string | undefined {
 
 /**
  * The generation line of a detail page: applied, still pending (with the observed generation),
- * in progress, or failed with the reason, so a failed object is not shown as "not yet applied"
+ * in progress, seen but not Ready (with the Ready reason), or failed with the reason, so a failed object is not shown as "not yet applied"
  * and one still coming up is not shown as failed.
  */
 export function generationText(object: Resource): string {
@@ -91,9 +91,14 @@ export function generationText(object: Resource): string {
   const failure = failureOf(object);
   if (failure) return `${generation} — failed: ${failure}`;
   const progress = progressOf(object);
-  return progress
-    ? `${generation} (applied) — in progress: ${progress}`
-    : `${generation} (applied)`;
+  if (progress) return `${generation} (applied) — in progress: ${progress}`;
+  // Seen by the operator but not in effect (e.g. a topic Kafka refused): not "applied".
+  const ready = findCondition(object, "Ready");
+  if (ready?.status === "False" && !isStopped(object)) {
+    const why = [ready.reason, ready.message].filter(Boolean).join(": ");
+    return `${generation} — seen by the operator, not Ready${why ? `: ${why}` : ""}`;
+  }
+  return `${generation} (applied)`;
 }
 
 /**
@@ -144,6 +149,15 @@ export function blockersOf(object: Resource): Blocker[] {
     out.push({
       title: "Spec not yet applied",
       detail: `Generation ${metadata.generation ?? "?"} is not applied yet (observed ${object.status?.observedGeneration ?? "none"}).`,
+    });
+  }
+  if (stopStateOf(object) === "stopping") {
+    const condition = findCondition(object, "Stopped");
+    out.push({
+      title: `Stop requested, not done yet${condition?.reason ? `: ${condition.reason}` : ""}`,
+      detail:
+        condition?.message ||
+        "spec.stopped is true; the operator has not said yet that the servers are stopped.",
     });
   }
   const stopped = isStopped(object);

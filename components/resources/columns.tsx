@@ -14,7 +14,7 @@ import {
   detailHref,
   findCondition,
   formatAge,
-  isStopped,
+  stopStateOf,
   phaseOf,
   replicasText,
   type Resource,
@@ -37,7 +37,7 @@ export function ReadyLabel({ object }: { object: Resource }) {
   const ready = findCondition(object, "Ready");
   if (!ready) return <span>—</span>;
   // A cluster stopped on purpose is not a fault: a neutral label, like the detail page's.
-  if (isStopped(object) && ready.status !== "True") {
+  if (stopStateOf(object) === "stopped" && ready.status !== "True") {
     return (
       <Label color="grey" isCompact title={ready.message}>
         Stopped

@@ -23,7 +23,7 @@ import {
   at,
   clusterNameOf,
   detailHref,
-  isStopped,
+  stopStateOf,
   lastBackupOf,
   lastFailedBackupOf,
   phaseOf,
@@ -79,7 +79,7 @@ export function StatusSummary({ object }: { object: Resource }) {
   const namespace = metadata.namespace ?? "";
   const lastBackup = lastBackupOf(object);
   const lastFailed = lastFailedBackupOf(object);
-  const stopped = isStopped(object);
+  const stopped = stopStateOf(object) === "stopped";
   const primary = str(at(status, ["primary"]));
   return (
     <Fields

@@ -131,11 +131,27 @@ describe("healthOf", () => {
     expect(healthOf(degraded)).toEqual({ health: "Degraded", hint: "ReplicaLagging: 300 s" });
     const broken = withConditions(healthy, cond("ReplicationHealthy", "False", "ReplicaStopped"));
     expect(healthOf(broken)).toEqual({ health: "Degraded", hint: "ReplicaStopped" });
+    const asked = { ...healthy, spec: { ...healthy.spec, stopped: true } };
     const stopped: Resource = withConditions(
-      { ...healthy, spec: { ...healthy.spec, stopped: true } },
+      asked,
       cond("Ready", "False", "Stopped"),
+      cond("Stopped", "True", "Stopped"),
     );
     expect(healthOf(stopped)).toEqual({ health: "Stopped" });
+    // Asked to stop, but the operator keeps the servers up until a backup has finished: not
+    // Stopped yet, and says why.
+    const waiting: Resource = withConditions(
+      asked,
+      cond("Stopped", "False", "WaitingForBackup", "MySQLBackup b1 is running"),
+    );
+    expect(healthOf(waiting)).toEqual({
+      health: "Stopping",
+      hint: "WaitingForBackup: MySQLBackup b1 is running",
+    });
+    // Before the operator wrote anything about it.
+    expect(healthOf({ ...asked, status: { ...healthy.status, conditions: [] } }).health).toBe(
+      "Stopping",
+    );
     const fresh: Resource = { ...healthy, status: undefined };
     expect(healthOf(fresh)).toEqual({ health: "Unknown" });
   });

@@ -6,11 +6,19 @@
  */
 import { LastSwitchoverSchema, type LastSwitchover } from "@/lib/crds/mysql-replication";
 import { failureOf, specPending } from "./blockers";
-import { at, findCondition, isPaused, isStopped, type Resource } from "./model";
+import { at, findCondition, isPaused, stopStateOf, type Resource } from "./model";
 
 /** What the health label says. */
 export type Health =
-  "Healthy" | "Degraded" | "Failed" | "Progressing" | "NotReady" | "Paused" | "Stopped" | "Unknown";
+  | "Healthy"
+  | "Degraded"
+  | "Failed"
+  | "Progressing"
+  | "NotReady"
+  | "Paused"
+  | "Stopping"
+  | "Stopped"
+  | "Unknown";
 
 /** A {@link Health} with the words that qualify it (shown next to the label). */
 export interface HealthVerdict {
@@ -44,7 +52,8 @@ function missingReplicas(object: Resource): string | undefined {
  * 1. `Paused` (annotation `pilothouse.dev/reconcile: paused` or `Paused=True`): the status is
  *    frozen, so nothing else it says is current; the hint is the Paused reason (and the spec not
  *    applied, if so).
- * 2. `Stopped` (`spec.stopped: true`).
+ * 2. `Stopped` (`spec.stopped: true` and the operator says it is: see {@link stopStateOf}), or
+ *    `Stopping` until then, with the `Stopped` condition's reason (e.g. `WaitingForBackup`).
  * 3. `Failed` / `Degraded`: `Degraded=True`, or a failure by {@link failureOf}
  *    (`Progressing=False`, `Failed=True`, phase Failed); `ReplicationHealthy=False` is Degraded.
  * 4. `Unknown` without a Ready verdict; `Progressing` while Ready=False and `Progressing=True`,
@@ -65,7 +74,12 @@ export function healthOf(object: Resource): HealthVerdict {
       .join("; ");
     return { health: "Paused", hint };
   }
-  if (isStopped(object)) return { health: "Stopped" };
+  const stop = stopStateOf(object);
+  if (stop === "stopped") return { health: "Stopped" };
+  if (stop === "stopping") {
+    const hint = reasonText(findCondition(object, "Stopped")) ?? "waiting for the operator";
+    return { health: "Stopping", hint };
+  }
   const degraded = findCondition(object, "Degraded");
   if (degraded?.status === "True") return { health: "Degraded", hint: reasonText(degraded) };
   const failure = failureOf(object);
@@ -124,6 +138,7 @@ export const HEALTH_COLOR: Record<Health, "green" | "red" | "orange" | "blue" | 
   Progressing: "blue",
   NotReady: "orange",
   Paused: "grey",
+  Stopping: "blue",
   Stopped: "grey",
   Unknown: "grey",
 };
@@ -136,6 +151,7 @@ export const HEALTH_TEXT: Record<Health, string> = {
   Progressing: "Progressing",
   NotReady: "Not ready",
   Paused: "Paused",
+  Stopping: "Stopping",
   Stopped: "Stopped",
   Unknown: "Unknown",
 };

@@ -114,8 +114,21 @@ export function clusterNameOf(object: Resource): string | undefined {
   );
 }
 
-/** Whether `spec.stopped` is true. */
+/** Whether `spec.stopped` is true: the user asked for the cluster to be stopped. */
 export const isStopped = (object: Resource): boolean => object.spec.stopped === true;
+
+/**
+ * Where a cluster is between running and stopped: `running` unless `spec.stopped` is true;
+ * then `stopped` once the operator says so (`Stopped=True`, or phase `Stopped` from an operator
+ * that writes no `Stopped` condition), else `stopping` (e.g. `Stopped=False`, reason
+ * `WaitingForBackup`: the servers keep running until a backup has finished).
+ */
+export function stopStateOf(object: Resource): "running" | "stopping" | "stopped" {
+  if (!isStopped(object)) return "running";
+  const condition = findCondition(object, "Stopped");
+  if (condition) return condition.status === "True" ? "stopped" : "stopping";
+  return object.status?.phase === "Stopped" ? "stopped" : "stopping";
+}
 
 /** Whether the reconcile annotation pauses the operator for this object. */
 export function isPaused(object: Resource): boolean {
