@@ -190,6 +190,9 @@ describe("plainIssue", () => {
     expect(word(z.string().max(2), "abc")).toBe("must be at most 2 characters");
     expect(word(z.number().positive(), 0)).toBe("must be greater than 0");
     expect(word(z.array(z.string()).min(1), [])).toBe("must be at least 1 item");
+    expect(word(z.enum(["mysql", "mariadb"]), "postgres")).toBe("must be one of: mysql, mariadb");
+    expect(word(z.literal("scram-sha-512"), "plain")).toBe('must be "scram-sha-512"');
+    expect(word(z.literal(["All"]), "yes")).toBe('must be "All"');
     // A bound with the schema's own message is kept.
     expect(word(z.string().min(1, "name the cluster"), "")).toBe("name the cluster");
   });

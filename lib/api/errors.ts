@@ -77,15 +77,33 @@ function plainBound(message: string): string | undefined {
   return `must be ${bound} ${limit}${unit}`;
 }
 
+/** zod's wording of an enum or literal, `Invalid option: expected one of "a"|"b"`. */
+const VALUE = /^Invalid (?:option|input): expected (?:one of )?((?:"[^"]*"\|?)+)$/;
+
+/** An enum or literal in words: `must be one of: mysql, mariadb`, `must be "All"`. */
+function plainValue(message: string): string | undefined {
+  const match = VALUE.exec(message);
+  if (!match?.[1]) return undefined;
+  const values = match[1].split("|").filter(Boolean);
+  return values.length === 1
+    ? `must be ${values[0]}`
+    : `must be one of: ${values.map((v) => v.replace(/^"|"$/g, "")).join(", ")}`;
+}
+
 /**
  * A zod issue in words a user reads on a field: a missing value "is required", a value of the
- * wrong type "must be a number", an empty string "must not be empty" (zod's own
- * `Invalid input: expected …` and `Too small: expected …` wordings are for developers).
+ * wrong type "must be a number", an empty string "must not be empty", a value outside an enum
+ * "must be one of: mysql, mariadb" (zod's own `Invalid input: expected …`, `Invalid option: …`
+ * and `Too small: expected …` wordings are for developers).
  * Messages the schemas set themselves are kept.
  */
 export function plainIssue<T extends { code?: string; message: string; input?: unknown }>(
   issue: T,
 ): T {
+  if (issue.code === "invalid_value") {
+    const message = plainValue(issue.message);
+    return message ? { ...issue, message } : issue;
+  }
   if (issue.code === "too_small" || issue.code === "too_big") {
     const message = plainBound(issue.message);
     return message ? { ...issue, message } : issue;

@@ -10,7 +10,8 @@ import { z } from "zod";
  * A string that must match `pattern`. zod checks it in the browser and on the server; in the
  * generated CRD the same pattern becomes a CEL rule carrying `message`, so the apiserver answers
  * `spec.version: Invalid value: "string": <message>` instead of quoting a regular expression.
- * `maxLength` (characters) bounds the CEL cost estimate, which the apiserver requires.
+ * `maxLength` (characters) bounds the CEL cost estimate, which the apiserver requires. When
+ * the pattern refuses `""`, an empty value is refused as "must not be empty" (`minLength: 1`).
  *
  * @see https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules
  */
@@ -18,8 +19,9 @@ export function patternString(pattern: RegExp, message: string, maxLength: numbe
   if (pattern.source.includes("'")) {
     throw new Error(`pattern ${pattern.source} cannot be written as a CEL raw string`);
   }
-  return z
-    .string()
+  // An empty value the pattern refuses is reported as empty, not with the pattern's message.
+  const base = pattern.test("") ? z.string() : z.string().min(1, "must not be empty");
+  return base
     .max(maxLength, `must be at most ${maxLength} characters`)
     .regex(pattern, message)
     .meta({

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { MySQLRestoreSpecSchema } from "@/lib/crds/mysql-restore";
 import type { UserKubeClients } from "../kube/client";
 import { KubeApiError } from "../kube/errors";
@@ -6,13 +7,17 @@ import { getResource } from "../kube/resources";
 import { BACKUPS, CLUSTERS } from "./actions-mysql";
 import { apiError, type ApiError } from "./errors";
 
+/** A MySQLBackup whose run failed: it holds nothing to restore. */
+const FailedSchema = z.object({ status: z.object({ phase: z.literal("Failed") }) });
+
 /**
  * Checks a MySQLRestore's spec against the objects it names, read as the caller: 422 on
  * `spec.backupName` when no MySQLBackup of that name is in `namespace`, and on
  * `spec.target.clusterName` when the existing cluster it restores into is not there. Without it
  * the apiserver accepts any name and the operator fails the restore (`BackupNotFound`,
- * `ClusterNotFound`), which stays the backstop for objects deleted later. A backup that exists
- * but has not finished is accepted: the operator waits for it (`WaitingForBackup`).
+ * `ClusterNotFound`), which stays the backstop for objects deleted later. A backup that Failed
+ * is refused on `spec.backupName` too; one that has not finished is accepted: the operator
+ * waits for it (`WaitingForBackup`).
  *
  * @param spec - the create body's `spec` (already validated against the CRD's schema).
  * @returns the refusal, or `null` when both exist, or when the caller may not read them
@@ -36,7 +41,13 @@ export async function restoreSpecProblem(
   const causes: { field: string; message: string }[] = [];
   for (const { field, kind, name } of named) {
     try {
-      await getResource(kube, kind, namespace, name);
+      const object = await getResource(kube, kind, namespace, name);
+      if (kind === BACKUPS && FailedSchema.safeParse(object).success) {
+        causes.push({
+          field,
+          message: `MySQLBackup ${name} Failed: a failed backup cannot be restored`,
+        });
+      }
     } catch (err) {
       if (!(err instanceof KubeApiError) || (err.status !== 404 && err.status !== 403)) throw err;
       if (err.status === 404) {

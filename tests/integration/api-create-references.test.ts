@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { OPERATOR_SHARD_LABEL } from "@/lib/crds/common";
 import { createHandler, listHandler } from "@/server/api/resources";
 import {
+  adminObjects,
   apiTestPlatform,
   expectError,
   expectJson,
@@ -193,4 +194,32 @@ it("422 on spec.backupName and spec.target.clusterName for a MySQLRestore of obj
     403,
   );
   expect(viewer.message).toMatch(/cannot create resource "mysqlrestores"/);
+});
+
+it("422 on spec.backupName for a MySQLRestore of a Failed backup; one still running is accepted", async () => {
+  const backups = adminObjects(platform.admin, "mysqlbackups", ns);
+  const backupSpec = { clusterName: "orders", storageName: "main" };
+  await backups.create("orders-broken", backupSpec, labels);
+  await backups.setStatus("orders-broken", { phase: "Failed" });
+  await backups.create("orders-running", backupSpec, labels);
+  await backups.setStatus("orders-running", { phase: "Running" });
+  const restore = (backupName: string) => ({
+    metadata: { name: `from-${backupName}`, labels },
+    spec: { backupName, target: { clusterName: "orders" } },
+  });
+  const failed = await expectError(
+    await create("alice", "mysqlrestores", restore("orders-broken"), "?dryRun=All"),
+    422,
+  );
+  expect(failed.causes).toEqual([
+    {
+      field: "spec.backupName",
+      message: "MySQLBackup orders-broken Failed: a failed backup cannot be restored",
+    },
+  ]);
+  // The operator waits for a backup that has not finished (WaitingForBackup).
+  await expectJson(
+    await create("alice", "mysqlrestores", restore("orders-running"), "?dryRun=All"),
+    201,
+  );
 });
