@@ -86,4 +86,23 @@ describe("unsupportedMethod", () => {
   it("the guard's 401 first, without a session", async () => {
     expect((await call("PUT", "foos", false)).status).toBe(401);
   });
+
+  it("says where the method is served instead, when the route knows", async () => {
+    const handler = unsupportedMethod<{ plural: string }>(["POST"], deps(true), ({ plural }, m) =>
+      m === "GET" ? `To list, GET /api/v1/${plural}?namespace=demo.` : undefined,
+    );
+    const request = (method: string) =>
+      handler(new Request("http://localhost/api/v1/namespaces/demo/mysqlclusters", { method }), {
+        params: Promise.resolve({ plural: "mysqlclusters" }),
+      });
+    expect(await (await request("GET")).json()).toMatchObject({
+      error: {
+        message:
+          "GET is not served here; use POST. To list, GET /api/v1/mysqlclusters?namespace=demo.",
+      },
+    });
+    expect(await (await request("PUT")).json()).toMatchObject({
+      error: { message: "PUT is not served here; use POST." },
+    });
+  });
 });

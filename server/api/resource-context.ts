@@ -87,20 +87,23 @@ export function kindOrNotFound(
  * known one is a JSON 405 with `Allow` (RFC 9110 §15.5.6).
  *
  * @param allowed - the methods the route does serve, e.g. `["GET"]`.
+ * @param hint - where the refused method is served instead, for the message, e.g. "To list,
+ *   GET /api/v1/mysqlclusters?namespace=demo.", from the route's params and the method.
  */
 export function unsupportedMethod<P extends { plural: string }>(
   allowed: readonly string[],
   deps: Pick<CallerDeps, "guard"> = DEFAULT_DEPS,
+  hint?: (params: P, method: string) => string | undefined,
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
     const guard = await deps.guard(request, { mutating: false });
     if (!guard.ok) return guard.response;
-    const { plural } = await context.params;
-    if (!kindByPlural(plural)) return errorResponse(unknownPlural(plural));
+    const params = await context.params;
+    if (!kindByPlural(params.plural)) return errorResponse(unknownPlural(params.plural));
     const allow = allowed.join(", ");
-    const response = errorResponse(
-      apiError(405, "MethodNotAllowed", `${request.method} is not served here; use ${allow}.`),
-    );
+    const instead = hint?.(params, request.method);
+    const message = `${request.method} is not served here; use ${allow}.${instead ? ` ${instead}` : ""}`;
+    const response = errorResponse(apiError(405, "MethodNotAllowed", message));
     response.headers.set("Allow", allow);
     return response;
   };

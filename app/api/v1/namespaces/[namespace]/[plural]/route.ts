@@ -9,7 +9,14 @@ export const POST = resourceRoute(createHandler, { mutating: true });
  * Other methods (list with `GET /api/v1/{plural}?namespace=`): JSON 404 for an unknown plural,
  * else JSON 405.
  */
-export const GET = unsupportedMethod<{ namespace: string; plural: string }>(["POST"]);
+export const GET = unsupportedMethod<{ namespace: string; plural: string }>(
+  ["POST"],
+  undefined,
+  ({ namespace, plural }, method) =>
+    method === "GET"
+      ? `To list, GET /api/v1/${plural}?namespace=${encodeURIComponent(namespace)}.`
+      : undefined,
+);
 export const PUT = GET;
 export const PATCH = GET;
 export const DELETE = GET;
