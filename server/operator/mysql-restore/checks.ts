@@ -53,7 +53,7 @@ export function judgeBackup(
     return {
       kind: "fail",
       error: {
-        code: "BackupNotSucceeded",
+        code: "BackupNotVerifiable",
         message: `${field} is Succeeded but records no size or sha256 to verify the object against`,
       },
     };

@@ -121,6 +121,12 @@ describe("MySQLRestore refusals", () => {
       /spec\.backupName: .* is Failed \(DumpFailed: x\)/,
     ],
     [
+      "a Succeeded backup that records no checksum",
+      () => api.put(aBackup({ status: { phase: "Succeeded", sizeBytes: 10 } })),
+      "BackupNotVerifiable",
+      /spec\.backupName: .* is Succeeded but records no size or sha256/,
+    ],
+    [
       "a stopped cluster",
       () =>
         api.put(
