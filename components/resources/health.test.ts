@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthOf, lastSwitchoverOf } from "./health";
+import { HEALTH_TEXT, healthOf, lastSwitchoverOf } from "./health";
 import type { Resource } from "./model";
 
 const cond = (
@@ -43,6 +43,18 @@ const withConditions = (object: Resource, ...conditions: ReturnType<typeof cond>
 describe("healthOf", () => {
   it("is plain Healthy only when the spec is applied, every server Ready and replication verified", () => {
     expect(healthOf(healthy)).toEqual({ health: "Healthy" });
+  });
+
+  it("needs attention, not Healthy, when the cluster serves but its backups fail", () => {
+    const failing = withConditions(
+      healthy,
+      cond("BackupHealthy", "False", "BackupFailed", "orders-nightly-1 failed"),
+    );
+    expect(healthOf(failing)).toEqual({
+      health: "Attention",
+      hint: "backups failing: BackupFailed: orders-nightly-1 failed",
+    });
+    expect(HEALTH_TEXT.Attention).toBe("Needs attention");
   });
 
   it("says Paused with the reason, never Healthy, for a paused cluster with an unapplied spec", () => {

@@ -15,6 +15,7 @@ export type Health =
   | "Failed"
   | "Progressing"
   | "NotReady"
+  | "Attention"
   | "Paused"
   | "Stopping"
   | "Stopped"
@@ -60,7 +61,8 @@ function missingReplicas(object: Resource): string | undefined {
  *    else `NotReady`.
  * 5. Ready=True but the spec not applied (`metadata.generation` > `status.observedGeneration`):
  *    `Progressing`; fewer Ready servers than `spec.replicas`: `NotReady`.
- * 6. `Healthy`, with the hint "replication not verified" when a MySQLCluster's
+ * 6. `Attention` ("Needs attention") when `BackupHealthy=False`: it serves, but its backups fail.
+ * 7. `Healthy`, with the hint "replication not verified" when a MySQLCluster's
  *    `ReplicationHealthy` is Unknown, or "brokers not verified" when a KafkaCluster's `Degraded`
  *    is Unknown (the operator's database checks are disabled, reason `DatabaseChecksDisabled`:
  *    its brokers were not probed through the Admin API).
@@ -103,6 +105,14 @@ export function healthOf(object: Resource): HealthVerdict {
   if (specPending(object)) return { health: "Progressing", hint: pendingText(object) };
   const missing = missingReplicas(object);
   if (missing) return { health: "NotReady", hint: missing };
+  // Serving, but its backups fail: not a plain Healthy when its data may not be recoverable.
+  const backups = findCondition(object, "BackupHealthy");
+  if (backups?.status === "False") {
+    return {
+      health: "Attention",
+      hint: `backups failing: ${reasonText(backups) ?? "BackupHealthy=False"}`,
+    };
+  }
   if (replication?.status === "Unknown") {
     return { health: "Healthy", hint: "replication not verified" };
   }
@@ -137,6 +147,7 @@ export const HEALTH_COLOR: Record<Health, "green" | "red" | "orange" | "blue" | 
   Failed: "red",
   Progressing: "blue",
   NotReady: "orange",
+  Attention: "orange",
   Paused: "grey",
   Stopping: "blue",
   Stopped: "grey",
@@ -150,6 +161,7 @@ export const HEALTH_TEXT: Record<Health, string> = {
   Failed: "Failed",
   Progressing: "Progressing",
   NotReady: "Not ready",
+  Attention: "Needs attention",
   Paused: "Paused",
   Stopping: "Stopping",
   Stopped: "Stopped",
