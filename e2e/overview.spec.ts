@@ -90,14 +90,25 @@ test("overview: every cluster of both kinds with health, alerts count and last b
   await expect(overview.healthHint("mysqlclusters", mysql)).toHaveText("replication not verified");
   await expect(overview.alerts("mysqlclusters", mysql)).toHaveText("0");
 
-  // A backup fails after the last good one: the overview shows both, not only the good one.
+  // A backup fails after the last good one: the overview shows both, not only the good one,
+  // and a cluster whose backups fail is no longer a green Healthy.
   await patchStatus(REFS.mysqlclusters, DEMO_NAMESPACE, mysql, {
     lastFailedBackup: { name: `${mysql}-retry`, completedAt: "2026-01-03T03:04:05Z" },
+    conditions: [
+      condition("Ready", "True", "ServersReady"),
+      condition("Degraded", "False", "InSync"),
+      condition("ReplicationHealthy", "Unknown", "DatabaseChecksDisabled"),
+      condition("BackupHealthy", "False", "BackupFailed", `${mysql}-retry failed`),
+    ],
   });
   await expect(overview.lastBackup("mysqlclusters", mysql)).toContainText(`${mysql}-nightly`);
   await expect(
     overview.lastBackup("mysqlclusters", mysql).getByTestId("overview-last-failed-backup"),
   ).toContainText(`Failed ${mysql}-retry`);
+  await expect(overview.health("mysqlclusters", mysql)).toHaveText("Needs attention");
+  await expect(overview.healthHint("mysqlclusters", mysql)).toHaveText(
+    `backups failing: BackupFailed: ${mysql}-retry failed`,
+  );
 
   // A paused cluster whose new spec is not applied is never green: Paused, with the reason.
   await createObject(REFS.mysqlclusters, DEMO_NAMESPACE, {
