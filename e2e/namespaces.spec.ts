@@ -59,6 +59,11 @@ test("alice sees demo and demo-analytics, and the overview shows clusters from b
   const overview = new OverviewPage(page);
   expect(await overview.namespaceChoices()).toEqual(["All namespaces", DEMO_NAMESPACE, ANALYTICS]);
   await page.keyboard.press("Escape");
+  // Escape also drops a half-typed name: the input says again what is shown.
+  await overview.namespacePicker().fill("ana");
+  await expect(page.getByRole("option", { name: ANALYTICS })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(overview.namespacePicker()).toHaveValue("All namespaces");
 
   await expect(overview.row("mysqlclusters", inDemo).getByTestId("overview-namespace")).toHaveText(
     DEMO_NAMESPACE,

@@ -37,7 +37,7 @@ const LOADING = "\u0000loading";
  * RoleBindings gets theirs without any right to list namespaces), with "All namespaces" when
  * the page supports it. A name can also be typed and shown with "Show" (a namespace the list
  * does not name, e.g. for an administrator); one that cannot be a namespace is refused with the
- * reason, instead of silently showing the old one.
+ * reason, instead of silently showing the old one. Escape drops a typed name.
  *
  * @param namespace - the namespace shown, `""` for all.
  * @param path - the page to show the namespace on, e.g. `/kafkatopics`.
@@ -74,6 +74,14 @@ export function NamespacePicker({
       noValidate
       role="search"
       aria-label="Namespace"
+      onKeyDown={(event) => {
+        // Escape closes the menu (PatternFly) and drops what was typed: the namespace shown
+        // is still the one the input says.
+        if (event.key === "Escape") {
+          setValue(shown);
+          setProblem(null);
+        }
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         if (allowAll && value.trim() === ALL_TEXT) return go("");
