@@ -189,9 +189,10 @@ export function useNamespaceAlerts(namespace: string) {
  * Every alert of every namespace the user may see (`GET /api/v1/namespaces`): clusters as
  * {@link useAllNamespacesList} keeps them (live for at most two namespaces, else read every
  * 10 s), the other kinds' merged lists read every 30 s, and one `GET /api/v1/alerts` per
- * namespace, each of which the server answers only for a namespace the user may see.
+ * namespace, each of which the server answers only for a namespace the user may see. Also
+ * gives the cluster lists it read (`clusters`) and the visible namespaces, for the overview.
  */
-export function useAllNamespacesAlerts(): AlertsViewData {
+export function useAllNamespacesAlerts() {
   const visible = useVisibleNamespaces();
   const namespaces = visible.data?.items;
   const mysql = useAllNamespacesList("mysqlclusters", namespaces);
@@ -223,7 +224,7 @@ export function useAllNamespacesAlerts(): AlertsViewData {
     ...servers.map((s) => s.error),
   ].filter((e): e is Error => e !== null);
   const status = allNamespacesStatus(mysql, kafka);
-  return {
+  const view: AlertsViewData = {
     alerts,
     live: status.live,
     status,
@@ -236,4 +237,5 @@ export function useAllNamespacesAlerts(): AlertsViewData {
     errors: [...errors, ...alertmanagerErrors(alertmanager)],
     alertmanager,
   };
+  return { ...view, namespaces, clusters: { mysql, kafka } };
 }
