@@ -74,9 +74,19 @@ test("a Kafka topic is created with the generated form, then edited with its res
   // A cluster that does not exist, then a replication factor above its one broker: each is
   // refused by the server's dry run on its field, and nothing is written.
   await form.field("Cluster name").fill(`ghost-${suffix}`);
+  // The field says so at once, from the namespace's clusters (read again: the list the form
+  // opened with predates the cluster created above).
+  await expect(form.field("Cluster name")).toHaveAccessibleDescription(
+    new RegExp(
+      `^KafkaCluster ghost-${suffix} does not exist in namespace ${DEMO_NAMESPACE}; it has `,
+    ),
+  );
   await form.submitButton.click();
   await expect(form.fieldError(form.field("Cluster name"))).toContainText("does not exist");
   await form.field("Cluster name").fill(kafkaName);
+  await expect(form.field("Cluster name")).toHaveAccessibleDescription(
+    `KafkaCluster ${kafkaName}, in namespace ${DEMO_NAMESPACE}.`,
+  );
   await form.field("Replication factor", "spinbutton").fill("3");
   await form.submitButton.click();
   await expect(form.fieldError(form.field("Replication factor", "spinbutton"))).toContainText(

@@ -35,10 +35,19 @@ const invalidProps = (error: string | undefined) => ({
 /**
  * A string: an empty input removes the key (an unset optional field), except for a required
  * field, which keeps `""` so the validator names it.
+ *
+ * @param hint - words under the field instead of the schema's description (a read-only
+ *   field's reason still wins).
  */
-export function StringField({ path, node, label, required }: FieldProps) {
+export function StringField({
+  path,
+  node,
+  label,
+  required,
+  hint: given,
+}: FieldProps & { hint?: string }) {
   const field = useField(path);
-  const hint = hintOf(node, field.readOnlyReason);
+  const hint = field.readOnlyReason || !given ? hintOf(node, field.readOnlyReason) : given;
   return (
     <FormGroup label={label} isRequired={required} fieldId={field.id}>
       <TextInput

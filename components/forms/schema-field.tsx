@@ -13,6 +13,7 @@ import {
 import { AngleDownIcon, AngleRightIcon } from "@patternfly/react-icons";
 import { useId, useState } from "react";
 import { BackupStorageField } from "./backup-storage-field";
+import { ClusterRefField } from "./cluster-ref-field";
 import { RestoreBackupField } from "./restore-backup-field";
 import { ArrayField, MapField } from "./collection-fields";
 import { FieldHelp, hasErrorWithin, useField, useResourceForm } from "./form-context";
@@ -34,8 +35,17 @@ import {
   type SchemaNode,
 } from "./schema-node";
 
+/** The fields that name a cluster in the same namespace, by `plural path`, and its kind. */
+const CLUSTER_REFS: Record<string, "mysqlclusters" | "kafkaclusters" | undefined> = {
+  "mysqlbackups spec.clusterName": "mysqlclusters",
+  "mysqlrestores spec.target.clusterName": "mysqlclusters",
+  "kafkatopics spec.clusterName": "kafkaclusters",
+  "kafkausers spec.clusterName": "kafkaclusters",
+};
+
 /**
- * The field for one schema node, chosen by {@link fieldKindOf}; a MySQLBackup's
+ * The field for one schema node, chosen by {@link fieldKindOf}; a field naming a cluster lists
+ * the namespace's clusters (see {@link CLUSTER_REFS}); a MySQLBackup's
  * `spec.storageName` offers its cluster's storages, a MySQLRestore's `spec.backupName` the
  * namespace's backups.
  */
@@ -47,6 +57,8 @@ export function SchemaField(props: FieldProps) {
   if (plural === "mysqlrestores" && dotted(props.path) === "spec.backupName") {
     return <RestoreBackupField {...props} />;
   }
+  const clusterRef = CLUSTER_REFS[`${plural} ${dotted(props.path)}`];
+  if (clusterRef) return <ClusterRefField {...props} plural={clusterRef} />;
   switch (fieldKindOf(props.node)) {
     case "string":
       return <StringField {...props} />;
