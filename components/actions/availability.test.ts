@@ -55,6 +55,13 @@ describe("availability", () => {
     });
     expect(stopping.start?.shown).toBe(true);
     expect(stopping.backup?.blockedBy).toMatch(/^The cluster is stopping/);
+    expect(stopping.switchover?.blockedBy).toBe(
+      "The cluster is stopping: start it before a switchover.",
+    );
+    // Restoring into a stopped cluster is refused by the API (409): the button says so first.
+    expect(stopped.restore?.blockedBy).toBe(
+      "The cluster is stopped: start it before restoring into it.",
+    );
   });
 
   it("refuses stop and a second restore while a restore runs into the cluster", () => {

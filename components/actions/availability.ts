@@ -79,6 +79,9 @@ export function availability(
     object.kind === "MySQLCluster" ? runningRestoreInto(name, runs.restores) : undefined;
   const backup = object.kind === "MySQLCluster" ? runningBackupOf(name, runs.backups) : undefined;
   const stopped = isStopped(object);
+  /** Why a stopped (or stopping) cluster refuses an action that needs its servers. */
+  const stoppedReason =
+    stopStateOf(object) === "stopped" ? "The cluster is stopped" : "The cluster is stopping";
   const restoreBusy = restore
     ? `Restore ${restore.metadata.name} is running into this cluster; wait until it has finished.`
     : undefined;
@@ -97,11 +100,7 @@ export function availability(
           shown: true,
           blockedBy:
             deletingBusy ??
-            (stopped
-              ? stopStateOf(object) === "stopped"
-                ? "The cluster is stopped: start it to take a backup."
-                : "The cluster is stopping: start it again to take a backup."
-              : undefined) ??
+            (stopped ? `${stoppedReason}: start it to take a backup.` : undefined) ??
             (hasBackupStorage(object)
               ? undefined
               : "The cluster has no backup storage: add one to spec.backup.storages first.") ??
@@ -121,9 +120,13 @@ export function availability(
               ? "There is no Succeeded backup of this cluster to restore."
               : undefined;
         const anotherRestore = object.kind === "MySQLCluster" ? restoreBusy : undefined;
+        const intoStopped =
+          object.kind === "MySQLCluster" && stopped
+            ? `${stoppedReason}: start it before restoring into it.`
+            : undefined;
         result.restore = {
           shown: true,
-          blockedBy: deletingBusy ?? anotherRestore ?? canRestoreFrom,
+          blockedBy: deletingBusy ?? anotherRestore ?? intoStopped ?? canRestoreFrom,
         };
         break;
       }
@@ -133,7 +136,7 @@ export function availability(
           shown: true,
           blockedBy:
             deletingBusy ??
-            (stopped ? "The cluster is stopped." : undefined) ??
+            (stopped ? `${stoppedReason}: start it before a switchover.` : undefined) ??
             (replicas < 2 ? "A switchover needs at least one replica." : undefined) ??
             restoreBusy,
         };

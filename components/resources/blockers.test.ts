@@ -5,6 +5,7 @@ import {
   failureOf,
   generationText,
   progressOf,
+  specPending,
 } from "./blockers";
 import { isStopped, type Resource } from "./model";
 
@@ -142,6 +143,21 @@ describe("blockersOf", () => {
         detail: "MySQLBackup b1 is running",
       },
     ]);
+    expect(generationText(stopping)).toBe(
+      "2 — stop not done yet: WaitingForBackup: MySQLBackup b1 is running",
+    );
+  });
+
+  it("does not call a finished run's spec pending, whatever conditions it carries", () => {
+    const run: Resource = {
+      ...base,
+      kind: "MySQLBackup",
+      metadata: { ...base.metadata, generation: 1 },
+      spec: { clusterName: "orders", storageName: "main" },
+      status: { phase: "Succeeded" },
+    };
+    expect(specPending(run)).toBe(false);
+    expect(specPending({ ...run, status: {} })).toBe(true);
   });
 });
 

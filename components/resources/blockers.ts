@@ -13,6 +13,10 @@ export interface Blocker {
   detail: string;
 }
 
+/** Kinds that are one run, and their phases after which nothing more is applied. */
+const RUN_KINDS = new Set(["MySQLBackup", "MySQLRestore"]);
+const FINISHED_PHASES = new Set(["Succeeded", "Failed"]);
+
 /** Condition types whose `True` is the bad state. */
 const BAD_WHEN_TRUE = new Set(["Degraded", "Failed", "Stalled"]);
 /** Condition types whose `False` is the bad state. */
@@ -27,6 +31,8 @@ const BAD_WHEN_FALSE = new Set(["Ready", "BackupHealthy", "ReplicationHealthy"])
 export function specPending(object: Resource): boolean {
   const generation = object.metadata.generation;
   if (generation === undefined) return false;
+  // A finished run (backup, restore) was seen through, whatever conditions it carries.
+  if (RUN_KINDS.has(object.kind) && FINISHED_PHASES.has(object.status?.phase ?? "")) return false;
   const observed = object.status?.observedGeneration;
   if (observed !== undefined) return observed < generation;
   return (object.status?.conditions ?? []).length === 0;
@@ -92,6 +98,11 @@ export function generationText(object: Resource): string {
   if (failure) return `${generation} — failed: ${failure}`;
   const progress = progressOf(object);
   if (progress) return `${generation} (applied) — in progress: ${progress}`;
+  if (stopStateOf(object) === "stopping") {
+    const stop = findCondition(object, "Stopped");
+    const why = stop ? [stop.reason, stop.message].filter(Boolean).join(": ") : "";
+    return `${generation} — stop not done yet${why ? `: ${why}` : ""}`;
+  }
   // Seen by the operator but not in effect (e.g. a topic Kafka refused): not "applied".
   const ready = findCondition(object, "Ready");
   if (ready?.status === "False" && !isStopped(object)) {

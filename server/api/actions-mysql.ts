@@ -156,7 +156,9 @@ export async function restorePreconditions(
   if (target.clusterName === undefined) return null;
   const cluster = await readCluster(kube, namespace, target.clusterName);
   if (cluster.spec.stopped) {
-    return busy(`${target.clusterName} is stopped: start it before restoring into it.`);
+    return busy(
+      `${target.clusterName} is stopped (or stopping): start it before restoring into it.`,
+    );
   }
   return restoreInProgress(kube, namespace, target.clusterName);
 }
@@ -186,7 +188,9 @@ export function switchoverProblem(cluster: MySQLCluster, targetInstance: string)
       },
     ]);
   }
-  if (cluster.spec.stopped) return busy(`${name} is stopped: start it before a switchover.`);
+  if (cluster.spec.stopped) {
+    return busy(`${name} is stopped (or stopping): start it before a switchover.`);
+  }
   const replication = cluster.status?.conditions?.find((c) => c.type === "ReplicationHealthy");
   if (replication?.reason === "DatabaseChecksDisabled") {
     return busy(

@@ -305,7 +305,9 @@ describe("restore", () => {
       await act("alice", "mysqlclusters", "idle", "restore", { backupName: "orders-good" }),
       409,
     );
-    expect(stopped.message).toBe("idle is stopped: start it before restoring into it.");
+    expect(stopped.message).toBe(
+      "idle is stopped (or stopping): start it before restoring into it.",
+    );
     const busy = await expectError(
       await act("alice", "mysqlclusters", "busy", "restore", { backupName: "orders-good" }),
       409,
