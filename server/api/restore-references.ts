@@ -13,7 +13,8 @@ const FailedSchema = z.object({ status: z.object({ phase: z.literal("Failed") })
 /**
  * Checks a MySQLRestore's spec against the objects it names, read as the caller: 422 on
  * `spec.backupName` when no MySQLBackup of that name is in `namespace`, and on
- * `spec.target.clusterName` when the existing cluster it restores into is not there. Without it
+ * `spec.target.clusterName` when the existing cluster it restores into is not there, and on
+ * `spec.target.newCluster.name` when the cluster it would create already exists. Without it
  * the apiserver accepts any name and the operator fails the restore (`BackupNotFound`,
  * `ClusterNotFound`), which stays the backstop for objects deleted later. A backup that Failed
  * is refused on `spec.backupName` too; one that has not finished is accepted: the operator
@@ -56,6 +57,18 @@ export async function restoreSpecProblem(
           message: `${kind.kind} ${name} does not exist in namespace ${namespace}`,
         });
       }
+    }
+  }
+  const created = target.newCluster?.name;
+  if (created !== undefined) {
+    try {
+      await getResource(kube, CLUSTERS, namespace, created);
+      causes.push({
+        field: "spec.target.newCluster.name",
+        message: `MySQLCluster ${created} already exists in namespace ${namespace}: restore into it with target.clusterName, or choose another name`,
+      });
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || (err.status !== 404 && err.status !== 403)) throw err;
     }
   }
   return causes.length === 0 ? null : apiError(422, "Invalid", "Invalid MySQLRestore.", causes);

@@ -223,3 +223,29 @@ it("422 on spec.backupName for a MySQLRestore of a Failed backup; one still runn
     201,
   );
 });
+
+it("422 on spec.target.newCluster.name for a MySQLRestore into a new cluster that already exists", async () => {
+  const backups = adminObjects(platform.admin, "mysqlbackups", ns);
+  await backups.create("orders-source", { clusterName: "orders", storageName: "main" }, labels);
+  const error = await expectError(
+    await create(
+      "alice",
+      "mysqlrestores",
+      {
+        metadata: { name: "into-orders", labels },
+        spec: {
+          backupName: "orders-source",
+          target: { newCluster: { name: "orders", spec: clusterSpec } },
+        },
+      },
+      "?dryRun=All",
+    ),
+    422,
+  );
+  expect(error.causes).toEqual([
+    {
+      field: "spec.target.newCluster.name",
+      message: `MySQLCluster orders already exists in namespace ${ns}: restore into it with target.clusterName, or choose another name`,
+    },
+  ]);
+});
