@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useState } from "react";
 import { at } from "../resources/model";
 import { useResourceList } from "../resources/use-resources";
 import { clusterRefHint } from "./cluster-ref-hint";
@@ -15,8 +15,8 @@ const TYPING_PAUSE_MS = 400;
 /**
  * A field that names a cluster in the form's namespace (`plural` `mysqlclusters` or
  * `kafkaclusters`): a text input whose hint lists the clusters there and says at once when the
- * typed name is none of them (see {@link clusterRefHint}), after reading the list again if it
- * was read before the name was typed; the API refuses such a name with 422 on the field, and the
+ * typed name is none of them (see {@link clusterRefHint}), only after reading the list again
+ * for that name (it says nothing of it meanwhile); the API refuses such a name with 422 on the field, and the
  * operator would only fail it later.
  */
 export function ClusterRefField(props: FieldProps & { plural: "mysqlclusters" | "kafkaclusters" }) {
@@ -31,18 +31,20 @@ export function ClusterRefField(props: FieldProps & { plural: "mysqlclusters" | 
   const names = query.data?.items.map((c) => c.metadata.name);
   const typed = text(value).trim();
   const unknown = names !== undefined && typed !== "" && !names.includes(typed);
-  const { refetch, dataUpdatedAt } = query;
-  const typedAt = useRef(0);
+  const { refetch } = query;
+  // The unknown name the list was last read again for: a list read before a name was typed may
+  // predate a cluster created since, so each unknown name gets one fresh read before the claim.
+  const [checkedFor, setCheckedFor] = useState<string | null>(null);
+  const checking = unknown && checkedFor !== typed;
   useEffect(() => {
-    typedAt.current = Date.now();
-  }, [typed]);
-  useEffect(() => {
-    // A name not in a list read before it was typed may be a cluster created since: read the
-    // list again (once the typing pauses) before saying it does not exist.
-    if (!unknown || dataUpdatedAt >= typedAt.current) return;
-    const timer = setTimeout(() => void refetch(), TYPING_PAUSE_MS);
+    if (!checking) return;
+    const timer = setTimeout(() => {
+      void refetch().then(() => setCheckedFor(typed));
+    }, TYPING_PAUSE_MS);
     return () => clearTimeout(timer);
-  }, [unknown, typed, dataUpdatedAt, refetch]);
+  }, [checking, typed, refetch]);
   const kind = plural === "mysqlclusters" ? "MySQLCluster" : "KafkaCluster";
-  return <StringField {...field} hint={clusterRefHint(kind, namespace, text(value), names)} />;
+  // While the list is read again, claim nothing: the schema's description is shown.
+  const known = checking ? undefined : names;
+  return <StringField {...field} hint={clusterRefHint(kind, namespace, text(value), known)} />;
 }
