@@ -50,7 +50,10 @@ export function AllNamespacesOverview() {
                 href={`/alerts?namespace=${encodeURIComponent(ALL_NAMESPACES_PARAM)}`}
                 data-testid="alerts-total"
               >
-                {alerts.length} {alerts.length === 1 ? "alert" : "alerts"}
+                {/* Partial counts while sources load would read as final. */}
+                {view.loading
+                  ? "Counting alerts…"
+                  : `${alerts.length} ${alerts.length === 1 ? "alert" : "alerts"}`}
               </Link>
             </ToolbarItem>
           </ToolbarContent>

@@ -54,7 +54,7 @@ Pilothouse is up (in $((SECONDS - started)) s).
   kubectl:     source $STATE/env.sh && \$KUBECTL get mysqlclusters -A
   Nodes:       simulated by KWOK unless KUBECONFIG was set: pods run no containers, so the
                operator does not probe database servers there (ReplicationHealthy says so)
-  Alertmanager $PILOTHOUSE_ALERTMANAGER_URL (API only; its alerts show on the alerts page)
+  Alerts:      Alertmanager at $PILOTHOUSE_ALERTMANAGER_URL (API only; its alerts show on the alerts page)
   Logs:        $STATE/logs/
   Stop:        ${prefix}./pilothouse down
 
